@@ -1,0 +1,132 @@
+// The activation kernels, written once on this target's vectors. Each kernel struct gives f(x),
+// f'(x) and gradOutput * f'(x) for a vector of either precision; the loops below turn them into the
+// ActivationKernels entry points. Numerics (docs/numerics.md): NaN in gives NaN out, +-Inf give the
+// limits, derivatives at kinks follow PyTorch. The fallback twin is lib/fallback/activations.ts.
+// Included only by native/targets/target.cc, inside the target's namespace.
+
+template <typename V>
+struct Params {
+  V a;
+  V b;
+};
+
+struct Relu {
+  // x <= 0 ? 0 : x, so NaN (for which every comparison is false) passes through and relu(-0) = +0.
+  template <typename V>
+  static V forward(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    return x <= T(0) ? splat<V>(0) : x;
+  }
+  // relu'(0) = 0 as in PyTorch; NaN in, NaN out.
+  template <typename V>
+  static V derivative(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    return x > T(0) ? splat<V>(1) : (x <= T(0) ? splat<V>(0) : x);
+  }
+  // A mask, as PyTorch's threshold_backward: where x <= 0 the gradient is 0 whatever gradOutput is.
+  template <typename V>
+  static V backward(V gradOutput, V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    return x > T(0) ? gradOutput : (x <= T(0) ? splat<V>(0) : x);
+  }
+};
+
+struct Sigmoid {
+  // 1/(1 + e^-|x|) or e^-|x|/(1 + e^-|x|): e^-|x| never overflows, and the negative side keeps
+  // full relative accuracy down to the subnormals.
+  template <typename V>
+  static V forward(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    const V e = expOf(-absOf(x));
+    const V d = e + T(1);
+    return x >= T(0) ? T(1) / d : e / d;
+  }
+  // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
+  template <typename V>
+  static V derivative(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    const V e = expOf(-absOf(x));
+    const V d = e + T(1);
+    return e / (d * d);
+  }
+  template <typename V>
+  static V backward(V gradOutput, V x, const Params<V>& p) {
+    return gradOutput * derivative(x, p);
+  }
+};
+
+struct Tanh {
+  // Odd: computed on |x| and given x's sign, so tanh(-0) = -0.
+  template <typename V>
+  static V forward(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    const V a = absOf(x);
+    const V far = T(1) - T(2) / (expOf(a + a) + T(1));
+    return copySign(a < T(0.625) ? tanhNearZero(a) : far, x);
+  }
+  // 1 - tanh(x)^2 = 4e^-2|x| / (1 + e^-2|x|)^2, which keeps its relative accuracy in the tails.
+  template <typename V>
+  static V derivative(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    const V a = absOf(x);
+    const V e = expOf(-(a + a));
+    const V d = e + T(1);
+    return e * T(4) / (d * d);
+  }
+  template <typename V>
+  static V backward(V gradOutput, V x, const Params<V>& p) {
+    return gradOutput * derivative(x, p);
+  }
+};
+
+template <typename T, typename F>
+inline void mapUnary(const T* x, T* out, size_t n, F f) {
+  using V = typename Lanes<T>::V;
+  constexpr size_t kStep = kLanes<V>;
+  size_t i = 0;
+  for (; i + kStep <= n; i += kStep) store(out + i, f(load<V>(x + i)));
+  if (i < n) storePartial(out + i, f(loadPartial<V>(x + i, n - i)), n - i);
+}
+
+template <typename T, typename F>
+inline void mapBinary(const T* g, const T* x, T* out, size_t n, F f) {
+  using V = typename Lanes<T>::V;
+  constexpr size_t kStep = kLanes<V>;
+  size_t i = 0;
+  for (; i + kStep <= n; i += kStep) store(out + i, f(load<V>(g + i), load<V>(x + i)));
+  if (i < n) {
+    storePartial(out + i, f(loadPartial<V>(g + i, n - i), loadPartial<V>(x + i, n - i)), n - i);
+  }
+}
+
+// Parameters arrive as doubles and are rounded once to the kernel's precision, as the fallback does.
+template <typename T>
+inline Params<typename Lanes<T>::V> paramsOf(double a, double b) {
+  using V = typename Lanes<T>::V;
+  return {splat<V>(static_cast<T>(a)), splat<V>(static_cast<T>(b))};
+}
+
+template <typename Kernel, typename T>
+void forwardLoop(const T* x, T* out, size_t n, double a, double b) {
+  const auto p = paramsOf<T>(a, b);
+  mapUnary(x, out, n, [&p](auto v) { return Kernel::forward(v, p); });
+}
+
+template <typename Kernel, typename T>
+void derivativeLoop(const T* x, T* out, size_t n, double a, double b) {
+  const auto p = paramsOf<T>(a, b);
+  mapUnary(x, out, n, [&p](auto v) { return Kernel::derivative(v, p); });
+}
+
+template <typename Kernel, typename T>
+void backwardLoop(const T* g, const T* x, T* out, size_t n, double a, double b) {
+  const auto p = paramsOf<T>(a, b);
+  mapBinary(g, x, out, n, [&p](auto gv, auto xv) { return Kernel::backward(gv, xv, p); });
+}
+
+template <typename Kernel>
+constexpr ActivationKernels kernelsOf() {
+  return {&forwardLoop<Kernel, float>,    &forwardLoop<Kernel, double>,
+          &derivativeLoop<Kernel, float>, &derivativeLoop<Kernel, double>,
+          &backwardLoop<Kernel, float>,   &backwardLoop<Kernel, double>};
+}

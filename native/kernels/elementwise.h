@@ -1,0 +1,25 @@
+// Target-independent description of the element-wise kernels: what every SIMD target provides.
+#pragma once
+
+#include <cstddef>
+
+namespace kindling {
+
+// Parameters travel as two doubles for every activation (unused ones are ignored), so one
+// signature serves the whole family.
+template <typename T>
+using UnaryKernel = void (*)(const T* x, T* out, size_t n, double a, double b);
+template <typename T>
+using BinaryKernel = void (*)(const T* gradOutput, const T* x, T* out, size_t n, double a, double b);
+
+// One activation at one SIMD level: f(x), f'(x) and gradOutput * f'(x), in both precisions.
+struct ActivationKernels {
+  UnaryKernel<float> forward32;
+  UnaryKernel<double> forward64;
+  UnaryKernel<float> derivative32;
+  UnaryKernel<double> derivative64;
+  BinaryKernel<float> backward32;
+  BinaryKernel<double> backward64;
+};
+
+}  // namespace kindling

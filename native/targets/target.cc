@@ -1,0 +1,35 @@
+// One SIMD level of every kernel. CMakeLists.txt compiles this file once per level, defining
+// KINDLING_TARGET (the level's namespace), KINDLING_VECTOR_BYTES (0 for scalar code) and passing
+// that level's -m flags. Everything but the exported table has internal linkage, so no function
+// compiled for a higher level can stand in for a lower level's copy at link time.
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/activation_list.h"
+#include "kernels/elementwise.h"
+#include "targets/targets.h"
+
+#ifndef KINDLING_TARGET
+#error "KINDLING_TARGET must name the SIMD level this translation unit is compiled for"
+#endif
+
+namespace kindling {
+namespace KINDLING_TARGET {
+namespace {
+
+#include "kernels/simd-inl.h"
+#include "kernels/math-inl.h"
+#include "kernels/activations-inl.h"
+
+constexpr ActivationKernels kActivations[] = {
+#define KINDLING_KERNELS_OF(name, Kernel) kernelsOf<Kernel>(),
+    KINDLING_ACTIVATIONS(KINDLING_KERNELS_OF)
+#undef KINDLING_KERNELS_OF
+};
+
+}  // namespace
+
+const ActivationKernels* activationKernels() { return kActivations; }
+
+}  // namespace KINDLING_TARGET
+}  // namespace kindling
