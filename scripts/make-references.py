@@ -18,11 +18,11 @@ values, 24 bytes per record, sorted by x:
 
 x is an input exactly representable in <dtype>; hi is the double nearest to
 the exact f(x), and lo the double nearest to f(x) - hi, so hi + lo carries f(x)
-to far beyond double precision. When f(x) (or f(x) - hi) is below half the
-smallest subnormal, hi (or lo) is a zero of the right sign. The tests run the
-kernel on each x in <dtype> and measure the distance of its result from
-hi + lo in ULPs of <dtype>. Infinities and NaN are not in the files; the tests
-cover them separately.
+to far beyond double precision. When f(x) underflows (is below half the
+smallest subnormal), hi is a zero of its sign; likewise lo when f(x) - hi does.
+The tests run the kernel on each x in <dtype> and measure the distance of its
+result from hi + lo in ULPs of <dtype>. Infinities and NaN are not in the
+files; the tests cover them separately.
 
 The inputs come from a seeded random.Random and exact bit-level construction
 (no libm calls), so every machine produces the same bytes:
@@ -46,7 +46,7 @@ import random
 import struct
 import sys
 from dataclasses import dataclass
-from decimal import Context, Decimal, localcontext
+from decimal import Context, Decimal, getcontext, localcontext
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "test" / "fixtures"
@@ -60,9 +60,12 @@ THRESHOLDS = (0.625, 0.55, 0.5, 1, 2, 9, 9.1, 19, 20, 44, 44.5, 87, 88.72, 89,
               103.9, 104, 709.78, 710, 745.13, 746)
 ULPS_AROUND_THRESHOLDS = 4
 
-# 120 digits leave a wide margin over the 1e-30 relative accuracy asked of
-# hi + lo, even after the cancellation in e^-a - 1 for a down to SERIES_BELOW.
+# Significant digits kept for every function value. Far more than the 1e-30
+# relative accuracy asked of hi + lo: it is what lets lo be correctly rounded
+# too, even when f(x) lies within a hair of a halfway point between doubles.
 PRECISION = 120
+# Below this, e^-a - 1 comes from its series; above, exp(-a) - 1 cancels about
+# log10(1/a) digits, fewer than the working precision adds for small a.
 SERIES_BELOW = Decimal("1e-12")
 # Past |x| = 800 every function is saturated: what is left (about e^-800) is
 # far below half the smallest subnormal (about e^-745), so the record is the
@@ -147,25 +150,30 @@ def make_inputs(dtype):
     return sorted(unique.values(), key=lambda x: (x, math.copysign(1, x)))
 
 
+def working_precision(x):
+    """Digits to work with at x. For tiny x, f(x) is a polynomial in x whose
+    leading terms can land exactly halfway between two doubles, and then the
+    terms about x^2 further down decide how hi or lo rounds: add two digits
+    per decade of smallness so that they are kept."""
+    return PRECISION + 2 * max(0, -Decimal(x).adjusted())
+
+
 def expm1_of_negative(a):
     """e^-a - 1 for 0 <= a < 1, accurate relative to the result however small a is."""
     if a >= SERIES_BELOW:
         return (-a).exp() - ONE
-    # -a + a^2/2 - a^3/6 + a^4/24: the next term is below 1e-50 relative.
-    return -a * (ONE - a / 2 * (ONE - a / 3 * (ONE - a / 4)))
+    total = term = -a
+    order = 1
+    while term and term.adjusted() > total.adjusted() - getcontext().prec:
+        order += 1
+        term = term * -a / order
+        total += term
+    return total
 
 
-def tanh_minus_x(x):
-    """tanh(x) - x for |x| < SERIES_BELOW, from its series; the first omitted
-    term is below 1e-72 relative. Subtracting x from tanh(x) instead would lose
-    the digits that decide how this remainder rounds."""
-    x_squared = x * x
-    return -x * x_squared * (ONE / 3 - x_squared * (TWO / 15 - x_squared * 17 / 315))
-
-
-def exact_values(x):
+def exact_parts(x):
     """{(function, pass): (base, delta)} with f(x) = base + delta, where base is
-    exact (a constant, or x) and delta is right to PRECISION digits relative to
+    an exact constant and delta is right to the working precision relative to
     itself, so f(x) - hi stays accurate even when it is far smaller than f(x)."""
     exact_x = Decimal(x)
     a = min(abs(exact_x), SATURATION)
@@ -175,11 +183,8 @@ def exact_values(x):
         u = expm1_of_negative(a)
         tanh_a = -u * (TWO + u) / (TWO + TWO * u + u * u)
         tanh_half_a = -u / (TWO + u)  # sigmoid(x) = (1 + tanh(x/2)) / 2
-        # For tiny x, hi is x itself and lo needs tanh(x) - x to full precision.
-        tanh_forward = ((exact_x, tanh_minus_x(exact_x)) if a < SERIES_BELOW
-                        else (ZERO, sign * tanh_a))
         return {
-            ("tanh", "forward"): tanh_forward,
+            ("tanh", "forward"): (ZERO, sign * tanh_a),
             ("tanh", "derivative"): (ONE, -tanh_a * tanh_a),
             ("sigmoid", "forward"): (HALF, sign * tanh_half_a / 2),
             ("sigmoid", "derivative"): (QUARTER, -tanh_half_a * tanh_half_a / 4),
@@ -199,12 +204,18 @@ def split_to_doubles(base, delta):
     """(hi, lo): the double nearest to base + delta and the double nearest to what is left.
 
     float(Decimal) is correctly rounded, subnormals included."""
-    # Decimal gives +0 for -0 + 0, so add only nonzero parts: signed zeros and
+    # Decimal gives +0 for 0 + -0, so add only nonzero parts: signed zeros and
     # underflowing values keep their sign.
-    exact = base + delta if base and delta else delta or base
+    exact = base + delta if base and delta else base or delta
     hi = float(exact)
     lo = float(delta - (Decimal(hi) - base))
     return hi, lo
+
+
+def reference_pairs(x):
+    """{(function, pass): (hi, lo)} for one input."""
+    with localcontext(Context(prec=working_precision(x))):
+        return {key: split_to_doubles(base, delta) for key, (base, delta) in exact_parts(x).items()}
 
 
 def fixture_name(function, pass_, dtype):
@@ -214,14 +225,13 @@ def fixture_name(function, pass_, dtype):
 def make_fixtures():
     """{file name: file bytes} for every function, pass and dtype."""
     fixtures = {}
-    with localcontext(Context(prec=PRECISION)):
-        for dtype in DTYPES:
-            records = {(function, pass_): [] for function in FUNCTIONS for pass_ in PASSES}
-            for x in make_inputs(dtype):
-                for key, (base, delta) in exact_values(x).items():
-                    records[key].append(struct.pack("<3d", x, *split_to_doubles(base, delta)))
-            for (function, pass_), packed in records.items():
-                fixtures[fixture_name(function, pass_, dtype)] = b"".join(packed)
+    for dtype in DTYPES:
+        records = {(function, pass_): [] for function in FUNCTIONS for pass_ in PASSES}
+        for x in make_inputs(dtype):
+            for key, (hi, lo) in reference_pairs(x).items():
+                records[key].append(struct.pack("<3d", x, hi, lo))
+        for (function, pass_), packed in records.items():
+            fixtures[fixture_name(function, pass_, dtype)] = b"".join(packed)
     return fixtures
 
 

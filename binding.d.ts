@@ -1,0 +1,59 @@
+/**
+ * The contract of kindling's native addon (build/Release/kindling.node or a prebuilt binary).
+ *
+ * Flat and positional: no defaults, no options objects, explicit arrays for every result. The
+ * TypeScript facade validates user input and then calls a `Kernels` object; the pure-TypeScript
+ * fallback (lib/fallback) is a value of the same `Kernels` interface, so the compiler catches any
+ * drift between the two. The addon itself still checks array kinds and lengths so that a direct
+ * caller can never make it read or write outside an array.
+ */
+
+/** A SIMD level a kernel is compiled for: x86-64 has scalar, sse2, avx2 (with FMA), avx512; arm64 has scalar, neon. */
+export type SimdLevel = 'scalar' | 'sse2' | 'avx2' | 'avx512' | 'neon';
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** 0: f(x); 1: f'(x). */
+export type ElementwisePass = 0 | 1;
+
+/** The kernels of one backend: one native SIMD level, or the TypeScript fallback. */
+export interface Kernels {
+  /** The SIMD level these kernels run at, or null for the TypeScript fallback. */
+  readonly simd: SimdLevel | null;
+  /** Names of the element-wise activations; a name's index is its kernel id. */
+  readonly activations: readonly string[];
+  /**
+   * out[i] = f(x[i]) or f'(x[i]) for activation `id`, with parameters a and b (ignored by
+   * activations without parameters). `out` has x's type and length and may be x itself.
+   */
+  activation(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): void;
+  /** The same off the JavaScript thread; resolves when `out` is written. */
+  activationAsync(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): Promise<void>;
+  /** out[i] = gradOutput[i] * f'(x[i]); `out` may be gradOutput or x itself. */
+  activationBackward(id: number, gradOutput: FloatArray, x: FloatArray, out: FloatArray, a: number, b: number): void;
+  /** The same off the JavaScript thread. */
+  activationBackwardAsync(
+    id: number,
+    gradOutput: FloatArray,
+    x: FloatArray,
+    out: FloatArray,
+    a: number,
+    b: number,
+  ): Promise<void>;
+}
+
+/** The module object the native binary exports. */
+export interface Addon {
+  /** Changes whenever this file does; the loader refuses a binary whose version differs. */
+  readonly abiVersion: number;
+  /** SIMD levels compiled into the binary, lowest first. */
+  readonly compiledSimd: readonly SimdLevel[];
+  /** The compiled levels this CPU and OS can run, lowest first. */
+  readonly supportedSimd: readonly SimdLevel[];
+  /** The kernels at one level; throws a RangeError for a level that is not compiled or not supported. */
+  kernels(level: SimdLevel): Kernels;
+  /** Threads a large call is split across, the calling thread included. */
+  threads(): number;
+  /** Sets that number (an integer from 1 to 256) for every later call. */
+  setThreads(threads: number): void;
+}

@@ -1,0 +1,92 @@
+/**
+ * The TypeScript twin of native/kernels/activations-inl.h: each activation as scalar functions in
+ * float32 (emulated with Math.fround) and float64, operation for operation as the native kernels.
+ */
+import type { ActivationName } from '../spec/activations.js';
+import { copySign, exp32, exp64, tanhNearZero32, tanhNearZero64 } from './math.js';
+
+const f = Math.fround;
+
+export type Scalar = (x: number, a: number, b: number) => number;
+export type ScalarBackward = (gradOutput: number, x: number, a: number, b: number) => number;
+
+export interface ScalarActivation {
+  readonly forward32: Scalar;
+  readonly forward64: Scalar;
+  readonly derivative32: Scalar;
+  readonly derivative64: Scalar;
+  readonly backward32: ScalarBackward;
+  readonly backward64: ScalarBackward;
+}
+
+const relu = {
+  forward32: (x) => (x <= 0 ? 0 : x),
+  forward64: (x) => (x <= 0 ? 0 : x),
+  derivative32: (x) => (x > 0 ? 1 : x <= 0 ? 0 : x),
+  derivative64: (x) => (x > 0 ? 1 : x <= 0 ? 0 : x),
+  backward32: (g, x) => (x > 0 ? g : x <= 0 ? 0 : x),
+  backward64: (g, x) => (x > 0 ? g : x <= 0 ? 0 : x),
+} satisfies ScalarActivation;
+
+function sigmoidDerivative32(x: number): number {
+  const e = exp32(-Math.abs(x));
+  const d = f(e + 1);
+  return f(e / f(d * d));
+}
+
+function sigmoidDerivative64(x: number): number {
+  const e = exp64(-Math.abs(x));
+  const d = e + 1;
+  return e / (d * d);
+}
+
+const sigmoid = {
+  forward32(x) {
+    const e = exp32(-Math.abs(x));
+    const d = f(e + 1);
+    return x >= 0 ? f(1 / d) : f(e / d);
+  },
+  forward64(x) {
+    const e = exp64(-Math.abs(x));
+    const d = e + 1;
+    return x >= 0 ? 1 / d : e / d;
+  },
+  derivative32: sigmoidDerivative32,
+  derivative64: sigmoidDerivative64,
+  backward32: (g, x) => f(g * sigmoidDerivative32(x)),
+  backward64: (g, x) => g * sigmoidDerivative64(x),
+} satisfies ScalarActivation;
+
+function tanhDerivative32(x: number): number {
+  const a = Math.abs(x);
+  const e = exp32(-f(a + a));
+  const d = f(e + 1);
+  return f(f(e * 4) / f(d * d));
+}
+
+function tanhDerivative64(x: number): number {
+  const a = Math.abs(x);
+  const e = exp64(-(a + a));
+  const d = e + 1;
+  return (e * 4) / (d * d);
+}
+
+const tanh = {
+  forward32(x) {
+    const a = Math.abs(x);
+    const magnitude = a < 0.625 ? tanhNearZero32(a) : f(1 - f(2 / f(exp32(f(a + a)) + 1)));
+    return copySign(magnitude, x);
+  },
+  forward64(x) {
+    const a = Math.abs(x);
+    const magnitude = a < 0.625 ? tanhNearZero64(a) : 1 - 2 / (exp64(a + a) + 1);
+    return copySign(magnitude, x);
+  },
+  derivative32: tanhDerivative32,
+  derivative64: tanhDerivative64,
+  backward32: (g, x) => f(g * tanhDerivative32(x)),
+  backward64: (g, x) => g * tanhDerivative64(x),
+} satisfies ScalarActivation;
+
+/** Every activation of the table; a missing one is a compile error. */
+export const scalarActivations: Readonly<Record<ActivationName, ScalarActivation>> = { relu, sigmoid, tanh };

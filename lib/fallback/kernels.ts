@@ -1,0 +1,109 @@
+/**
+ * The pure-TypeScript backend: a value of binding.d.ts's Kernels interface, like each native SIMD
+ * level, and checked the same way (array kinds and lengths) so a direct caller sees the same errors.
+ */
+import type { ElementwisePass, FloatArray, Kernels } from '../../binding.js';
+import { activationNames } from '../spec/activations.js';
+import { typedArrayKind } from '../validate.js';
+import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
+
+const registry = activationNames.map((name) => scalarActivations[name]);
+
+// Promise work is done in slices of this many elements, yielding to the event loop between them,
+// so a large fallback call never blocks it for long (about a millisecond per slice).
+const ASYNC_SLICE = 1 << 16;
+
+function isFloat32(x: FloatArray): boolean {
+  return typedArrayKind(x) === 'Float32Array';
+}
+
+function checkArrays(x: FloatArray, out: FloatArray, gradOutput?: FloatArray): void {
+  for (const [name, array] of [['x', x], ['out', out], ['gradOutput', gradOutput ?? x]] as const) {
+    const kind = typedArrayKind(array);
+    if (kind !== 'Float32Array' && kind !== 'Float64Array') {
+      throw new TypeError(`Expected a Float32Array or Float64Array for ${name}`);
+    }
+    if (kind !== typedArrayKind(x)) throw new TypeError(`Expected ${name} to have the element type of x`);
+    if (array.length !== x.length) {
+      throw new RangeError(`Expected ${name} to have the length of x (${x.length}) but received length ${array.length}`);
+    }
+  }
+}
+
+function checkId(id: number): void {
+  if (!Number.isInteger(id) || id < 0 || id >= registry.length) {
+    throw new RangeError(`Expected a kernel id from 0 to ${registry.length - 1}`);
+  }
+}
+
+function unaryOf(id: number, pass: ElementwisePass, x: FloatArray): Scalar {
+  checkId(id);
+  if (pass !== 0 && pass !== 1) throw new RangeError('Expected pass 0 (forward) or 1 (derivative)');
+  const kernel = registry[id]!;
+  if (pass === 0) return isFloat32(x) ? kernel.forward32 : kernel.forward64;
+  return isFloat32(x) ? kernel.derivative32 : kernel.derivative64;
+}
+
+function backwardOf(id: number, x: FloatArray): ScalarBackward {
+  checkId(id);
+  const kernel = registry[id]!;
+  return isFloat32(x) ? kernel.backward32 : kernel.backward64;
+}
+
+function mapRange(fn: Scalar, x: FloatArray, out: FloatArray, a: number, b: number, begin: number, end: number): void {
+  for (let i = begin; i < end; i++) out[i] = fn(x[i]!, a, b);
+}
+
+function mapRange2(
+  fn: ScalarBackward,
+  g: FloatArray,
+  x: FloatArray,
+  out: FloatArray,
+  a: number,
+  b: number,
+  begin: number,
+  end: number,
+): void {
+  for (let i = begin; i < end; i++) out[i] = fn(g[i]!, x[i]!, a, b);
+}
+
+async function inSlices(length: number, run: (begin: number, end: number) => void): Promise<void> {
+  for (let begin = 0; begin < length; begin += ASYNC_SLICE) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    run(begin, Math.min(length, begin + ASYNC_SLICE));
+  }
+}
+
+/** Parameters are rounded once to the kernel's precision, as the native kernels do. */
+function paramsOf(x: FloatArray, a: number, b: number): [number, number] {
+  return isFloat32(x) ? [Math.fround(a), Math.fround(b)] : [a, b];
+}
+
+export const fallbackKernels: Kernels = {
+  simd: null,
+  activations: activationNames,
+  activation(id, pass, x, out, a, b) {
+    checkArrays(x, out);
+    const fn = unaryOf(id, pass, x);
+    [a, b] = paramsOf(x, a, b);
+    mapRange(fn, x, out, a, b, 0, x.length);
+  },
+  async activationAsync(id, pass, x, out, a, b) {
+    checkArrays(x, out);
+    const fn = unaryOf(id, pass, x);
+    [a, b] = paramsOf(x, a, b);
+    await inSlices(x.length, (begin, end) => mapRange(fn, x, out, a, b, begin, end));
+  },
+  activationBackward(id, gradOutput, x, out, a, b) {
+    checkArrays(x, out, gradOutput);
+    const fn = backwardOf(id, x);
+    [a, b] = paramsOf(x, a, b);
+    mapRange2(fn, gradOutput, x, out, a, b, 0, x.length);
+  },
+  async activationBackwardAsync(id, gradOutput, x, out, a, b) {
+    checkArrays(x, out, gradOutput);
+    const fn = backwardOf(id, x);
+    [a, b] = paramsOf(x, a, b);
+    await inSlices(x.length, (begin, end) => mapRange2(fn, gradOutput, x, out, a, b, begin, end));
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * kindling: neural-network activations (forward, derivative, backward) on Float32Array and
+ * Float64Array, with native SIMD kernels and a pure-TypeScript fallback that gives the same bits.
+ */
+import { activeKernels } from './backend.js';
+import { createActivations } from './activations.js';
+
+export type { FloatArray, SimdLevel } from '../binding.js';
+export type {
+  Activation,
+  ActivationOptions,
+  Activations,
+  BackwardOperation,
+  UnaryOperation,
+} from './activations.js';
+export { type BackendInfo, backend } from './backend.js';
+export { type ActivationName, type ActivationSpec, type UlpBudget, activationSpecs } from './spec/activations.js';
+
+/** The activations, on the backend the loader chose. */
+export const activations = createActivations(activeKernels());
+export const { relu, sigmoid, tanh } = activations;

@@ -1,0 +1,281 @@
+/**
+ * The activation kernels on every backend: special values, accuracy against high-precision
+ * references (worst ULP reported), agreement bit for bit with the fallback, in-place and views,
+ * every length, and the Promise forms.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FloatArray } from '../binding.js';
+import { activationSpecs } from '../lib/spec/activations.js';
+import { type TestBackend, backends, fallback, nativeBackends, skippedBackends } from './helpers/backends.js';
+import {
+  type Dtype,
+  firstDifference,
+  randomFloat32Bits,
+  randomFloat64Bits,
+  sameValue,
+  ulpError,
+  uniformGrid,
+} from './helpers/numbers.js';
+import { hasReference, loadReference } from './helpers/references.js';
+
+const DTYPES: readonly Dtype[] = ['float32', 'float64'];
+const make = (dtype: Dtype, values: ArrayLike<number> | number) =>
+  dtype === 'float32' ? new Float32Array(values as ArrayLike<number>) : new Float64Array(values as ArrayLike<number>);
+
+const F32_MIN_SUBNORMAL = 2 ** -149;
+const F32_MAX = 3.4028234663852886e38;
+
+/** [x, f(x), f'(x)] that every backend must give exactly, in both precisions. */
+const SPECIAL_VALUES: Record<string, readonly (readonly [number, number, number])[]> = {
+  relu: [
+    [0, 0, 0],
+    [-0, 0, 0],
+    [NaN, NaN, NaN],
+    [Infinity, Infinity, 1],
+    [-Infinity, 0, 0],
+    [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, 1],
+    [-F32_MIN_SUBNORMAL, 0, 0],
+    [F32_MAX, F32_MAX, 1],
+    [-F32_MAX, 0, 0],
+    [2.5, 2.5, 1],
+  ],
+  sigmoid: [
+    [0, 0.5, 0.25],
+    [-0, 0.5, 0.25],
+    [NaN, NaN, NaN],
+    [Infinity, 1, 0],
+    [-Infinity, 0, 0],
+    [F32_MIN_SUBNORMAL, 0.5, 0.25],
+    [-F32_MIN_SUBNORMAL, 0.5, 0.25],
+    [1e4, 1, 0],
+    [-1e4, 0, 0],
+    [F32_MAX, 1, 0],
+    [-F32_MAX, 0, 0],
+  ],
+  tanh: [
+    [0, 0, 1],
+    [-0, -0, 1],
+    [NaN, NaN, NaN],
+    [Infinity, 1, 0],
+    [-Infinity, -1, 0],
+    [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, 1],
+    [-F32_MIN_SUBNORMAL, -F32_MIN_SUBNORMAL, 1],
+    [1e4, 1, 0],
+    [-1e4, -1, 0],
+    [F32_MAX, 1, 0],
+    [-F32_MAX, -1, 0],
+  ],
+};
+
+// Worst error seen per backend, activation, pass and precision, printed at the end.
+const worstUlp = new Map<string, number>();
+function recordUlp(key: string, error: number): void {
+  worstUlp.set(key, Math.max(worstUlp.get(key) ?? 0, error));
+}
+
+afterAll(() => {
+  const rows = [...worstUlp.entries()].sort(([a], [b]) => a.localeCompare(b));
+  if (rows.length > 0) console.info(`worst error against the high-precision references (ULP):\n${rows.map(([k, v]) => `  ${k}: ${v.toFixed(3)}`).join('\n')}`);
+});
+
+for (const skipped of skippedBackends) {
+  describe.skip(`${skipped.label} (${skipped.reason})`, () => {
+    it('runs every activation test', () => {});
+  });
+}
+
+describe.each(backends)('$label', (backend: TestBackend) => {
+  describe.each(activationSpecs)('$name', (spec) => {
+    const activation = backend.api[spec.name];
+
+    describe.each(DTYPES)('%s', (dtype) => {
+      it('gives the documented value at zeros, infinities, NaN, subnormals and huge inputs', () => {
+        const table = SPECIAL_VALUES[spec.name]!;
+        const x = make(dtype, table.map(([input]) => input));
+        const forward = activation(x);
+        const derivative = activation.derivative(x);
+        table.forEach(([input, value, slope], i) => {
+          expect(sameValue(forward[i]!, value), `${spec.name}(${input}) = ${forward[i]}`).toBe(true);
+          expect(sameValue(derivative[i]!, slope), `${spec.name}'(${input}) = ${derivative[i]}`).toBe(true);
+        });
+      });
+
+      it('takes every kink at the documented derivative', () => {
+        const kinks = spec.kinks as readonly { at: number; derivative: number }[];
+        const at = make(dtype, kinks.map((kink) => kink.at));
+        const slopes = activation.derivative(at);
+        kinks.forEach((kink, i) => expect(slopes[i]).toBe(kink.derivative));
+      });
+
+      for (const pass of ['forward', 'derivative'] as const) {
+        it.runIf(hasReference(spec.name, pass, dtype))(`${pass} is within ${spec.ulp[dtype][pass]} ULP of the high-precision reference`, () => {
+          const reference = loadReference(spec.name, pass, dtype);
+          const x = make(dtype, reference.x);
+          const result = pass === 'forward' ? activation(x) : activation.derivative(x);
+          let worst = 0;
+          let worstAt = 0;
+          for (let i = 0; i < x.length; i++) {
+            const error = ulpError(result[i]!, reference.hi[i]!, reference.lo[i]!, dtype);
+            if (error > worst) [worst, worstAt] = [error, x[i]!];
+          }
+          recordUlp(`${backend.label} ${spec.name} ${pass} ${dtype}`, worst);
+          expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(spec.ulp[dtype][pass]);
+        });
+      }
+
+      it('computes backward as gradOutput times the derivative', () => {
+        const x = make(dtype, uniformGrid(1001, spec.interestingRange[0], spec.interestingRange[1], dtype));
+        const gradOutput = make(dtype, Array.from(x, (_, i) => ((i % 7) - 3) * 0.37));
+        const derivative = activation.derivative(x);
+        const expected = make(dtype, Array.from(x, (_, i) => gradOutput[i]! * derivative[i]!));
+        const result = activation.backward(gradOutput, x);
+        // === rather than sameValue: relu's mask gives +0 where gradOutput * 0 would give -0.
+        const at = Array.from(result).findIndex((value, i) => value !== expected[i]);
+        expect(at, `x = ${x[at]}`).toBe(-1);
+      });
+
+      it.runIf(spec.name === 'relu')('masks the gradient where x <= 0, whatever gradOutput is (as PyTorch)', () => {
+        const x = make(dtype, [-1, -0, 0, -Infinity, 2]);
+        const gradOutput = make(dtype, [Infinity, NaN, -Infinity, 5, -3]);
+        expect(Array.from(activation.backward(gradOutput, x))).toEqual([0, 0, 0, 0, -3]);
+      });
+
+      it('propagates NaN through backward from either argument', () => {
+        const x = make(dtype, [NaN, 1, -1, 0.5]);
+        const gradOutput = make(dtype, [1, NaN, 2, NaN]);
+        const result = activation.backward(gradOutput, x);
+        expect(Number.isNaN(result[0]!)).toBe(true);
+        expect(Number.isNaN(result[1]!)).toBe(true);
+        expect(Number.isNaN(result[3]!)).toBe(true);
+      });
+
+      it('works in place, returning the very array it was given', () => {
+        const x = make(dtype, uniformGrid(999, -12, 12, dtype));
+        const expectedForward = activation(x);
+        const expectedDerivative = activation.derivative(x);
+        const gradOutput = make(dtype, Array.from(x, (v) => v * 0.5));
+        const expectedBackward = activation.backward(gradOutput, x);
+
+        const inPlace = x.slice();
+        expect(activation(inPlace, { out: inPlace })).toBe(inPlace);
+        expect(firstDifference(inPlace, expectedForward)).toBe(-1);
+        const slopes = x.slice();
+        expect(activation.derivative(slopes, { out: slopes })).toBe(slopes);
+        expect(firstDifference(slopes, expectedDerivative)).toBe(-1);
+        const grads = gradOutput.slice();
+        expect(activation.backward(grads, x, { out: grads })).toBe(grads);
+        expect(firstDifference(grads, expectedBackward)).toBe(-1);
+        const inputs = x.slice();
+        expect(activation.backward(gradOutput, inputs, { out: inputs })).toBe(inputs);
+        expect(firstDifference(inputs, expectedBackward)).toBe(-1);
+      });
+
+      it.each([0, 1, 7, 1_000_003])('handles length %i, tail included, like element-by-element calls', (length) => {
+        const x = make(dtype, length);
+        for (let i = 0; i < length; i++) x[i] = ((i * 7919) % 2001) / 100 - 10;
+        const result = activation(x);
+        expect(result).toBeInstanceOf(x.constructor);
+        expect(result.length).toBe(length);
+        const probes = [0, 1, 2, 3, length - 3, length - 2, length - 1, length >> 1].filter((i) => i >= 0 && i < length);
+        for (const i of probes) {
+          const single = activation(make(dtype, [x[i]!]))[0]!;
+          expect(sameValue(result[i]!, single), `element ${i}`).toBe(true);
+        }
+      });
+
+      it('reads and writes subarray views at their byte offsets, and nothing around them', () => {
+        const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+        const source = new Ctor(64).map((_, i) => (i - 32) / 4);
+        const x = source.subarray(3, 3 + 37);
+        const guard = -12345;
+        const target = new Ctor(64).fill(guard);
+        const out = target.subarray(5, 5 + 37);
+        activation(x, { out });
+        const expected = activation(x.slice());
+        expect(firstDifference(out, expected)).toBe(-1);
+        expect(Array.from(target.subarray(0, 5)).every((v) => v === guard)).toBe(true);
+        expect(Array.from(target.subarray(42)).every((v) => v === guard)).toBe(true);
+        expect(Array.from(source)).toEqual(Array.from(new Ctor(64).map((_, i) => (i - 32) / 4)));
+      });
+
+      it('gives the same results from the Promise forms', async () => {
+        const x = make(dtype, uniformGrid(100_003, -15, 15, dtype));
+        const gradOutput = make(dtype, Array.from(x, (v) => Math.cos(v)));
+        expect(firstDifference(await activation.async(x), activation(x))).toBe(-1);
+        expect(firstDifference(await activation.derivative.async(x), activation.derivative(x))).toBe(-1);
+        expect(firstDifference(await activation.backward.async(gradOutput, x), activation.backward(gradOutput, x))).toBe(-1);
+        const out = make(dtype, x.length);
+        expect(await activation.async(x, { out })).toBe(out);
+      });
+    });
+  });
+});
+
+/** Double-precision formulas, accurate far beyond float32's resolution, for dense float32 sweeps. */
+const DOUBLE_REFERENCE: Record<string, { forward: (x: number) => number; derivative: (x: number) => number }> = {
+  relu: { forward: (x) => (x <= 0 ? 0 : x), derivative: (x) => (x > 0 ? 1 : 0) },
+  sigmoid: {
+    forward: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    derivative: (x) => {
+      const e = Math.exp(-Math.abs(x));
+      return e / ((1 + e) * (1 + e));
+    },
+  },
+  tanh: {
+    forward: Math.tanh,
+    derivative: (x) => {
+      const e = Math.exp(-2 * Math.abs(x));
+      return (4 * e) / ((1 + e) * (1 + e));
+    },
+  },
+};
+
+describe.each(backends)('$label, dense float32 sweep', (backend) => {
+  it.each(activationSpecs)('$name stays within its float32 budget on 2^20 points across its range', (spec) => {
+    const [low, high] = spec.interestingRange;
+    const x = uniformGrid(1 << 20, low, high, 'float32') as Float32Array;
+    const reference = DOUBLE_REFERENCE[spec.name]!;
+    const activation = backend.api[spec.name];
+    for (const pass of ['forward', 'derivative'] as const) {
+      const result = pass === 'forward' ? activation(x) : activation.derivative(x);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        worst = Math.max(worst, ulpError(result[i]!, reference[pass](x[i]!), 0, 'float32'));
+      }
+      recordUlp(`${backend.label} ${spec.name} ${pass} float32 (dense sweep)`, worst);
+      // The double reference itself carries about 2^-29 float32 ULP of error.
+      expect(worst).toBeLessThanOrEqual(spec.ulp.float32[pass] + 1e-6);
+    }
+  });
+});
+
+describe.runIf(nativeBackends.length > 0)('native kernels agree with the fallback bit for bit', () => {
+  const inputs: Record<Dtype, FloatArray> = {
+    float32: randomFloat32Bits(1 << 20, 0x5eed),
+    float64: randomFloat64Bits(1 << 18, 0x5eed),
+  };
+  // Random bit patterns are mostly huge or tiny; add the range where the functions curve.
+  const curved: Record<Dtype, FloatArray> = {
+    float32: uniformGrid(1 << 18, -30, 30, 'float32'),
+    float64: uniformGrid(1 << 18, -30, 30, 'float64'),
+  };
+  describe.each(nativeBackends)('$label', (backend) => {
+    describe.each(activationSpecs)('$name', (spec) => {
+      it.each(DTYPES)('%s: forward, derivative and backward', (dtype) => {
+        for (const x of [inputs[dtype], curved[dtype]]) {
+          const gradOutput = x.slice().reverse();
+          const ours = backend.api[spec.name];
+          const twin = fallback.api[spec.name];
+          for (const [label, a, b] of [
+            ['forward', ours(x), twin(x)],
+            ['derivative', ours.derivative(x), twin.derivative(x)],
+            ['backward', ours.backward(gradOutput, x), twin.backward(gradOutput, x)],
+          ] as const) {
+            const at = firstDifference(a, b);
+            expect(at, `${label} differs at x = ${x[at]}: ${a[at]} vs ${b[at]}`).toBe(-1);
+          }
+        }
+      });
+    });
+  });
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    // Native addons load once per process; forks keep each test file in its own.
+    pool: 'forks',
+  },
+});
