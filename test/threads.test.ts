@@ -2,6 +2,7 @@
  * Large native calls are split across threads; the result must not depend on how many.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FloatArray } from '../binding.js';
 import { activationSpecs } from '../lib/spec/activations.js';
 import { nativeBackends, native } from './helpers/backends.js';
 import { firstDifference, uniformGrid } from './helpers/numbers.js';
@@ -20,7 +21,7 @@ describe.runIf(native)('thread count', () => {
       const x = uniformGrid(1_000_003, -20, 20, 'float32');
       const gradOutput = x.slice().reverse();
       const activation = backend.api[spec.name];
-      const results = [];
+      const results: FloatArray[][] = [];
       for (const threads of [1, 2, 3, 8]) {
         addon.setThreads(threads);
         expect(addon.threads()).toBe(threads);
