@@ -54,6 +54,9 @@ function packageRoot(): string {
 }
 
 function message(error: unknown): string {
+  // bindings lists every path it tried; name the likely ones instead of the whole list.
+  const tries = (error as { tries?: string[] } | null)?.tries;
+  if (Array.isArray(tries)) return `no kindling.node in ${tries.filter((path) => /build/.test(path)).slice(0, 3).join(', ')} or elsewhere`;
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 

@@ -119,7 +119,7 @@ describe.runIf(built)('the loader in a fresh process', () => {
       const info = backendIn({}, installedCopy());
       expect(info.kind).toBe('js');
       const reasons = info.reasons.join('\n');
-      expect(reasons).toMatch(/local build: Could not locate the bindings file/);
+      expect(reasons).toMatch(/local build: no kindling.node in .*build\/Release\/kindling.node/);
       expect(reasons).toMatch(/prebuilt: no folder/);
     });
 
