@@ -27,11 +27,16 @@ export interface Kernels {
    * activations without parameters). `out` has x's type and length and may be x itself.
    */
   activation(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): void;
-  /** The same off the JavaScript thread; resolves when `out` is written. */
+  /**
+   * The same off the JavaScript thread; resolves when `out` is written. Inputs are read as they
+   * were at the call (ordinary buffers are copied, since JavaScript may detach them meanwhile);
+   * the result lands in `out` when the call settles, and the Promise rejects with a TypeError if
+   * `out` was detached or resized before then. SharedArrayBuffer views are used in place.
+   */
   activationAsync(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): Promise<void>;
   /** out[i] = gradOutput[i] * f'(x[i]); `out` may be gradOutput or x itself. */
   activationBackward(id: number, gradOutput: FloatArray, x: FloatArray, out: FloatArray, a: number, b: number): void;
-  /** The same off the JavaScript thread. */
+  /** The same off the JavaScript thread, on the terms of activationAsync. */
   activationBackwardAsync(
     id: number,
     gradOutput: FloatArray,

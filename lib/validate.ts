@@ -7,25 +7,33 @@ import type { FloatArray } from '../binding.js';
 
 export type FloatArrayKind = 'Float32Array' | 'Float64Array';
 
-// The %TypedArray%.prototype[Symbol.toStringTag] getter reads the internal type, so it works for
-// arrays from other realms and cannot be fooled by an own toStringTag property.
-const typedArrayTag = Object.getOwnPropertyDescriptor(
-  Object.getPrototypeOf(Uint8Array.prototype) as object,
-  Symbol.toStringTag,
-)!.get as (this: unknown) => string | undefined;
+// The getters of %TypedArray%.prototype read a typed array's internal slots, so they work for
+// arrays from other realms and cannot be fooled by own properties such as a fake `length`.
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter<T>(key: PropertyKey): (array: unknown) => T {
+  const getter = Object.getOwnPropertyDescriptor(typedArrayPrototype, key)!.get!;
+  return (array) => getter.call(array) as T;
+}
+const typedArrayTag = intrinsicGetter<string | undefined>(Symbol.toStringTag);
+/** The real length of a typed array (0 once its buffer is detached). */
+export const lengthOf = intrinsicGetter<number>('length');
+const bufferOf = intrinsicGetter<ArrayBufferLike>('buffer');
+const byteOffsetOf = intrinsicGetter<number>('byteOffset');
+const byteLengthOf = intrinsicGetter<number>('byteLength');
 
+/** 'Float32Array', 'Int8Array', … for a typed array of any realm; undefined for anything else. */
 export function typedArrayKind(value: unknown): string | undefined {
-  return typedArrayTag.call(value);
+  return typedArrayTag(value);
 }
 
 function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
+  return /^([aeio]|u(?!ni|int))/i.test(word) ? `an ${word}` : `a ${word}`;
 }
 
 /** How a value is named in an error message. */
 export function describe(value: unknown): string {
   const kind = typedArrayKind(value);
-  if (kind !== undefined) return `${article(kind)} of length ${(value as ArrayLike<unknown>).length}`;
+  if (kind !== undefined) return `${article(kind)} of length ${lengthOf(value)}`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an Array of length ${value.length}`;
   switch (typeof value) {
@@ -74,11 +82,10 @@ export function floatArray(value: unknown, name: string): FloatArray {
 export function matchingArray<T extends FloatArray>(value: unknown, name: string, like: T, likeName: string): T {
   const kind = typedArrayKind(like)!;
   if (typedArrayKind(value) !== kind) throw typeError(`${article(kind)} (like ${likeName})`, name, value);
-  const array = value as T;
-  if (array.length !== like.length) {
-    throw rangeError(`${article(kind)} of length ${like.length} (like ${likeName})`, name, value);
+  if (lengthOf(value) !== lengthOf(like)) {
+    throw rangeError(`${article(kind)} of length ${lengthOf(like)} (like ${likeName})`, name, value);
   }
-  return array;
+  return value as T;
 }
 
 /**
@@ -86,13 +93,14 @@ export function matchingArray<T extends FloatArray>(value: unknown, name: string
  * would read elements already overwritten.
  */
 export function sameOrDisjoint(out: FloatArray, name: string, input: FloatArray, inputName: string): void {
-  if (out.buffer !== input.buffer || out.byteLength === 0 || input.byteLength === 0) return;
-  if (out.byteOffset === input.byteOffset) return;
-  const outEnd = out.byteOffset + out.byteLength;
-  const inputEnd = input.byteOffset + input.byteLength;
-  if (out.byteOffset < inputEnd && input.byteOffset < outEnd) {
+  if (bufferOf(out) !== bufferOf(input) || byteLengthOf(out) === 0 || byteLengthOf(input) === 0) return;
+  const [outStart, inputStart] = [byteOffsetOf(out), byteOffsetOf(input)];
+  if (outStart === inputStart) return;
+  const outEnd = outStart + byteLengthOf(out);
+  const inputEnd = inputStart + byteLengthOf(input);
+  if (outStart < inputEnd && inputStart < outEnd) {
     const what = `${inputName} itself or an array sharing no memory with ${inputName}`;
-    const received = `a view overlapping ${inputName} (byte offset ${out.byteOffset}, ${inputName} at ${input.byteOffset})`;
+    const received = `a view overlapping ${inputName} (byte offset ${outStart}, ${inputName} at ${inputStart})`;
     throw new RangeError(message(what, name, received));
   }
 }
@@ -113,6 +121,6 @@ export function options(value: unknown, name: string, known: readonly string[]):
 }
 
 export function allocateLike<T extends FloatArray>(like: T): T {
-  const length = like.length;
+  const length = lengthOf(like);
   return (typedArrayKind(like) === 'Float32Array' ? new Float32Array(length) : new Float64Array(length)) as T;
 }

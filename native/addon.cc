@@ -5,7 +5,9 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "dispatch.h"
 #include "kernels/activation_list.h"
@@ -33,8 +35,14 @@ struct FloatArray {
   napi_typedarray_type type;
   void* data;
   size_t length;
-  napi_value value;
+  // False for a SharedArrayBuffer's views: JavaScript can detach (transfer) every other buffer,
+  // and the memory of a detached buffer can be freed while a Promise call still runs.
+  bool detachable;
 };
+
+size_t byteSizeOf(const FloatArray& array) {
+  return array.length * (array.type == napi_float32_array ? sizeof(float) : sizeof(double));
+}
 
 std::string describe(const Napi::Value& value) {
   if (value.IsTypedArray()) return "a typed array of another element type";
@@ -53,12 +61,13 @@ FloatArray floatArrayArg(const Napi::CallbackInfo& info, size_t index, const cha
     throw Napi::TypeError::New(info.Env(), std::string("Expected a Float32Array or Float64Array for ") +
                                                name + " but received " + describe(value));
   }
-  FloatArray array{type, nullptr, 0, value};
+  FloatArray array{type, nullptr, 0, true};
   napi_value buffer;
   size_t byteOffset;
   NAPI_THROW_IF_FAILED(info.Env(), napi_get_typedarray_info(info.Env(), value, &array.type, &array.length,
                                                             &array.data, &buffer, &byteOffset),
                        array);
+  NAPI_THROW_IF_FAILED(info.Env(), napi_is_arraybuffer(info.Env(), buffer, &array.detachable), array);
   return array;
 }
 
@@ -134,9 +143,16 @@ struct ElementwiseCall {
   }
 };
 
+struct ParsedCall {
+  ElementwiseCall call;
+  FloatArray gradOutput;
+  FloatArray x;
+  FloatArray out;
+};
+
 // Arguments: (id, pass, x, out, a, b) for forward (pass 0) and derivative (pass 1), or
 // (id, gradOutput, x, out, a, b) for backward.
-ElementwiseCall parseCall(const Napi::CallbackInfo& info, const ActivationKernels* table, bool backward) {
+ParsedCall parseCall(const Napi::CallbackInfo& info, const ActivationKernels* table, bool backward) {
   ElementwiseCall call{};
   const uint32_t id = kernelIdArg(info, 0);
   call.kernels = &table[id];
@@ -160,29 +176,69 @@ ElementwiseCall parseCall(const Napi::CallbackInfo& info, const ActivationKernel
   call.n = x.length;
   call.a = numberArg(info, 4, "a");
   call.b = numberArg(info, 5, "b");
-  return call;
+  return {call, gradOutput, x, out};
 }
 
-// Runs a call on libuv's thread pool and settles a Promise. The arrays are held by references so
-// that the garbage collector cannot free them while the kernel runs.
+// Runs a call on libuv's thread pool and settles a Promise. JavaScript may detach (transfer) an
+// ordinary ArrayBuffer while the call runs, and the memory can then be freed, so the kernel never
+// touches such an array from another thread: inputs are copied in when the call starts, the result
+// is computed into memory the worker owns and copied into `out` when the call settles on the
+// JavaScript thread, and if `out` was detached or resized meanwhile the Promise rejects.
+// Views of a SharedArrayBuffer, which cannot be detached, are used in place with no copies.
 class ElementwiseWorker : public Napi::AsyncWorker {
  public:
-  ElementwiseWorker(const Napi::CallbackInfo& info, const ElementwiseCall& call, bool backward)
-      : Napi::AsyncWorker(info.Env(), "kindling:elementwise"), call_(call), deferred_(Napi::Promise::Deferred::New(info.Env())) {
-    for (size_t i = backward ? 1 : 2; i <= 3; ++i) arrays_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+  ElementwiseWorker(const Napi::CallbackInfo& info, const ParsedCall& parsed, bool backward)
+      : Napi::AsyncWorker(info.Env(), "kindling:elementwise"),
+        call_(parsed.call),
+        out_(Napi::Persistent(info[3].As<Napi::Object>())),
+        outBytes_(byteSizeOf(parsed.out)),
+        deferred_(Napi::Promise::Deferred::New(info.Env())) {
+    const FloatArray* inputs[] = {&parsed.x, backward ? &parsed.gradOutput : nullptr};
+    const void** staged[] = {&call_.x, &call_.gradOutput};
+    for (size_t i = 0; i < 2; ++i) {
+      if (inputs[i] == nullptr || !inputs[i]->detachable) continue;
+      std::vector<unsigned char>& copy = i == 0 ? xCopy_ : gradOutputCopy_;
+      copy.assign(static_cast<const unsigned char*>(inputs[i]->data),
+                  static_cast<const unsigned char*>(inputs[i]->data) + byteSizeOf(*inputs[i]));
+      *staged[i] = copy.data();
+    }
+    if (parsed.out.detachable) {
+      result_.resize(outBytes_);
+      call_.out = result_.data();
+    }
   }
 
   Napi::Promise promise() const { return deferred_.Promise(); }
 
  protected:
   void Execute() override { call_.run(); }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+
+  void OnOK() override {
+    if (!result_.empty()) {
+      void* data = nullptr;
+      size_t length = 0;
+      napi_typedarray_type type;
+      NAPI_THROW_IF_FAILED_VOID(Env(), napi_get_typedarray_info(Env(), out_.Value(), &type, &length, &data, nullptr, nullptr));
+      if (length * (type == napi_float32_array ? sizeof(float) : sizeof(double)) != outBytes_ || data == nullptr) {
+        deferred_.Reject(Napi::TypeError::New(Env(), "Expected out to keep its buffer and length until the call settled, "
+                                                     "but it was detached or resized").Value());
+        return;
+      }
+      std::memcpy(data, result_.data(), outBytes_);
+    }
+    deferred_.Resolve(Env().Undefined());
+  }
+
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
  private:
   ElementwiseCall call_;
+  Napi::ObjectReference out_;
+  size_t outBytes_;
+  std::vector<unsigned char> xCopy_;
+  std::vector<unsigned char> gradOutputCopy_;
+  std::vector<unsigned char> result_;
   Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> arrays_;
 };
 
 const ActivationKernels* tableOf(const Napi::CallbackInfo& info) {
@@ -190,12 +246,12 @@ const ActivationKernels* tableOf(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value activation(const Napi::CallbackInfo& info) {
-  parseCall(info, tableOf(info), false).run();
+  parseCall(info, tableOf(info), false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value activationBackward(const Napi::CallbackInfo& info) {
-  parseCall(info, tableOf(info), true).run();
+  parseCall(info, tableOf(info), true).call.run();
   return info.Env().Undefined();
 }
 

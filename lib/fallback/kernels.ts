@@ -4,7 +4,7 @@
  */
 import type { ElementwisePass, FloatArray, Kernels } from '../../binding.js';
 import { activationNames } from '../spec/activations.js';
-import { typedArrayKind } from '../validate.js';
+import { lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
 
 const registry = activationNames.map((name) => scalarActivations[name]);
@@ -17,17 +17,23 @@ function isFloat32(x: FloatArray): boolean {
   return typedArrayKind(x) === 'Float32Array';
 }
 
-function checkArrays(x: FloatArray, out: FloatArray, gradOutput?: FloatArray): void {
-  for (const [name, array] of [['x', x], ['out', out], ['gradOutput', gradOutput ?? x]] as const) {
+/** The checks native/addon.cc makes, so a direct caller meets the same refusals on either backend. */
+function checkCall(arrays: Record<string, unknown>, a: unknown, b: unknown): number {
+  const x = arrays.x;
+  for (const [name, array] of Object.entries(arrays)) {
     const kind = typedArrayKind(array);
     if (kind !== 'Float32Array' && kind !== 'Float64Array') {
       throw new TypeError(`Expected a Float32Array or Float64Array for ${name}`);
     }
     if (kind !== typedArrayKind(x)) throw new TypeError(`Expected ${name} to have the element type of x`);
-    if (array.length !== x.length) {
-      throw new RangeError(`Expected ${name} to have the length of x (${x.length}) but received length ${array.length}`);
+    if (lengthOf(array) !== lengthOf(x)) {
+      throw new RangeError(`Expected ${name} to have the length of x (${lengthOf(x)}) but received length ${lengthOf(array)}`);
     }
   }
+  for (const [name, value] of [['a', a], ['b', b]] as const) {
+    if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name}`);
+  }
+  return lengthOf(x);
 }
 
 function checkId(id: number): void {
@@ -67,9 +73,21 @@ function mapRange2(
   for (let i = begin; i < end; i++) out[i] = fn(g[i]!, x[i]!, a, b);
 }
 
-async function inSlices(length: number, run: (begin: number, end: number) => void): Promise<void> {
+/**
+ * A Promise call reads its inputs as they were when it started (the native addon copies them too),
+ * so detaching or changing them meanwhile cannot change or break the call.
+ */
+function snapshot(array: FloatArray): FloatArray {
+  return isFloat32(array) ? new Float32Array(array) : new Float64Array(array);
+}
+
+/** Runs `run` over [0, length) in slices, refusing to go on if `out` was detached or resized meanwhile. */
+async function inSlices(out: FloatArray, length: number, run: (begin: number, end: number) => void): Promise<void> {
   for (let begin = 0; begin < length; begin += ASYNC_SLICE) {
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (lengthOf(out) !== length) {
+      throw new TypeError('Expected out to keep its buffer and length until the call settled, but it was detached or resized');
+    }
     run(begin, Math.min(length, begin + ASYNC_SLICE));
   }
 }
@@ -83,27 +101,29 @@ export const fallbackKernels: Kernels = {
   simd: null,
   activations: activationNames,
   activation(id, pass, x, out, a, b) {
-    checkArrays(x, out);
+    const n = checkCall({ x, out }, a, b);
     const fn = unaryOf(id, pass, x);
     [a, b] = paramsOf(x, a, b);
-    mapRange(fn, x, out, a, b, 0, x.length);
+    mapRange(fn, x, out, a, b, 0, n);
   },
   async activationAsync(id, pass, x, out, a, b) {
-    checkArrays(x, out);
+    const n = checkCall({ x, out }, a, b);
     const fn = unaryOf(id, pass, x);
     [a, b] = paramsOf(x, a, b);
-    await inSlices(x.length, (begin, end) => mapRange(fn, x, out, a, b, begin, end));
+    const input = snapshot(x);
+    await inSlices(out, n, (begin, end) => mapRange(fn, input, out, a, b, begin, end));
   },
   activationBackward(id, gradOutput, x, out, a, b) {
-    checkArrays(x, out, gradOutput);
+    const n = checkCall({ gradOutput, x, out }, a, b);
     const fn = backwardOf(id, x);
     [a, b] = paramsOf(x, a, b);
-    mapRange2(fn, gradOutput, x, out, a, b, 0, x.length);
+    mapRange2(fn, gradOutput, x, out, a, b, 0, n);
   },
   async activationBackwardAsync(id, gradOutput, x, out, a, b) {
-    checkArrays(x, out, gradOutput);
+    const n = checkCall({ gradOutput, x, out }, a, b);
     const fn = backwardOf(id, x);
     [a, b] = paramsOf(x, a, b);
-    await inSlices(x.length, (begin, end) => mapRange2(fn, gradOutput, x, out, a, b, begin, end));
+    const [grad, input] = [snapshot(gradOutput), snapshot(x)];
+    await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
   },
 };
