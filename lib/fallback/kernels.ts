@@ -77,8 +77,10 @@ function mapRange2(
  * A Promise call reads its inputs as they were when it started (the native addon copies them too),
  * so detaching or changing them meanwhile cannot change or break the call.
  */
-function snapshot(array: FloatArray): FloatArray {
-  return isFloat32(array) ? new Float32Array(array) : new Float64Array(array);
+function snapshot(array: FloatArray, length: number): FloatArray {
+  const copy = isFloat32(array) ? new Float32Array(length) : new Float64Array(length);
+  if (length > 0) copy.set(array); // (a detached array has length 0 and cannot be read at all)
+  return copy;
 }
 
 /** Runs `run` over [0, length) in slices, refusing to go on if `out` was detached or resized meanwhile. */
@@ -110,7 +112,7 @@ export const fallbackKernels: Kernels = {
     const n = checkCall({ x, out }, a, b);
     const fn = unaryOf(id, pass, x);
     [a, b] = paramsOf(x, a, b);
-    const input = snapshot(x);
+    const input = snapshot(x, n);
     await inSlices(out, n, (begin, end) => mapRange(fn, input, out, a, b, begin, end));
   },
   activationBackward(id, gradOutput, x, out, a, b) {
@@ -123,7 +125,7 @@ export const fallbackKernels: Kernels = {
     const n = checkCall({ gradOutput, x, out }, a, b);
     const fn = backwardOf(id, x);
     [a, b] = paramsOf(x, a, b);
-    const [grad, input] = [snapshot(gradOutput), snapshot(x)];
+    const [grad, input] = [snapshot(gradOutput, n), snapshot(x, n)];
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
   },
 };
