@@ -26,9 +26,8 @@ constexpr const char* kActivationNames[] = {
 };
 constexpr uint32_t kActivationCount = sizeof(kActivationNames) / sizeof(kActivationNames[0]);
 
-// Element-wise work is split into chunks of at least this many elements (about 30 us of tanh),
-// aligned to whole cache lines of either precision.
-constexpr size_t kGrain = 1 << 15;
+// Element-wise work is split into chunks of at least the kernel's grain, aligned to whole cache
+// lines of either precision.
 constexpr size_t kAlign = 64;
 
 struct FloatArray {
@@ -113,7 +112,7 @@ struct ElementwiseCall {
   double b;
 
   void run() const {
-    parallelFor(n, kGrain, kAlign, [this](size_t begin, size_t end) { runRange(begin, end); });
+    parallelFor(n, kernels->grain, kAlign, [this](size_t begin, size_t end) { runRange(begin, end); });
   }
 
   template <typename T>

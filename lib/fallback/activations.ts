@@ -43,13 +43,11 @@ function sigmoidDerivative64(x: number): number {
 const sigmoid = {
   forward32(x) {
     const e = exp32(-Math.abs(x));
-    const d = f(e + 1);
-    return x >= 0 ? f(1 / d) : f(e / d);
+    return f((x >= 0 ? 1 : e) / f(e + 1));
   },
   forward64(x) {
     const e = exp64(-Math.abs(x));
-    const d = e + 1;
-    return x >= 0 ? 1 / d : e / d;
+    return (x >= 0 ? 1 : e) / (e + 1);
   },
   derivative32: sigmoidDerivative32,
   derivative64: sigmoidDerivative64,

@@ -10,7 +10,12 @@ struct Params {
   V b;
 };
 
+// Each kernel also states the fewest elements worth handing to another thread (kGrain): a cheap,
+// memory-bound kernel needs far larger chunks than one that evaluates exponentials.
+
 struct Relu {
+  static constexpr size_t kGrain = size_t{1} << 17;
+
   // x <= 0 ? 0 : x, so NaN (for which every comparison is false) passes through and relu(-0) = +0.
   template <typename V>
   static V forward(V x, const Params<V>&) {
@@ -32,14 +37,15 @@ struct Relu {
 };
 
 struct Sigmoid {
+  static constexpr size_t kGrain = size_t{1} << 14;
+
   // 1/(1 + e^-|x|) or e^-|x|/(1 + e^-|x|): e^-|x| never overflows, and the negative side keeps
   // full relative accuracy down to the subnormals.
   template <typename V>
   static V forward(V x, const Params<V>&) {
     using T = typename VectorOf<V>::T;
     const V e = expOf(-absOf(x));
-    const V d = e + T(1);
-    return x >= T(0) ? T(1) / d : e / d;
+    return (x >= T(0) ? splat<V>(1) : e) / (e + T(1));  // one division for both sides
   }
   // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
   template <typename V>
@@ -56,6 +62,8 @@ struct Sigmoid {
 };
 
 struct Tanh {
+  static constexpr size_t kGrain = size_t{1} << 14;
+
   // Odd: computed on |x| and given x's sign, so tanh(-0) = -0.
   template <typename V>
   static V forward(V x, const Params<V>&) {
@@ -128,5 +136,6 @@ template <typename Kernel>
 constexpr ActivationKernels kernelsOf() {
   return {&forwardLoop<Kernel, float>,    &forwardLoop<Kernel, double>,
           &derivativeLoop<Kernel, float>, &derivativeLoop<Kernel, double>,
-          &backwardLoop<Kernel, float>,   &backwardLoop<Kernel, double>};
+          &backwardLoop<Kernel, float>,   &backwardLoop<Kernel, double>,
+          Kernel::kGrain};
 }

@@ -20,6 +20,8 @@ struct ActivationKernels {
   UnaryKernel<double> derivative64;
   BinaryKernel<float> backward32;
   BinaryKernel<double> backward64;
+  // Fewest elements worth a thread of their own (see activations-inl.h).
+  size_t grain;
 };
 
 }  // namespace kindling

@@ -1,0 +1,310 @@
+/**
+ * Forward activation throughput on Float32Array: the native kernels at every SIMD level this CPU
+ * runs (default thread count and 1 thread), the TypeScript fallback, a naive JavaScript loop, and
+ * `out.set(x)` as the memory-bandwidth reference. Prints a Markdown table; see bench/README.md.
+ *
+ *   npx tsc -p . && npx vite-node bench/activations.ts [--json results.json]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Kernels, SimdLevel } from '../binding.js';
+import type { ActivationName } from '../lib/spec/activations.js';
+
+// The library is loaded from its compiled CommonJS build, the code users run. vite-node's
+// transform of the TypeScript source turns every call between modules into a getter lookup, which
+// slows the fallback by 20-40 % and would flatter the native-to-fallback ratios.
+const requireBuilt = createRequire(__filename);
+function built<T>(path: string): T {
+  try {
+    return requireBuilt(`../dist/cjs/${path}`) as T;
+  } catch (error) {
+    throw new Error(`cannot load dist/cjs/${path} (run npx tsc -p . first): ${(error as Error).message}`);
+  }
+}
+const { loadNative, SIMD_LEVELS } = built<typeof import('../lib/backend.js')>('backend.js');
+const { createActivations } = built<typeof import('../lib/activations.js')>('activations.js');
+const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
+const { activationSpecs } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
+
+const SIZES = [1e3, 1e5, 1e6, 1.6e7];
+const REPETITIONS = 7;
+const MIN_BATCH_NS = 50e6;
+const BYTES_PER_ELEMENT = 8; // one float32 read, one float32 written
+
+const { values: args } = parseArgs({ options: { json: { type: 'string' } } });
+
+type Run = (x: Float32Array, out: Float32Array) => void;
+
+interface Contender {
+  readonly label: string;
+  readonly kind: 'native' | 'fallback' | 'naive' | 'copy';
+  readonly simd: SimdLevel | null;
+  /** Threads the native addon is set to while this contender runs; null for JavaScript. */
+  readonly threads: number | null;
+  /** 'exact': same bits as the fallback; 'close': within 1e-6; 'none': the fallback itself, or the copy. */
+  readonly check: 'exact' | 'close' | 'none';
+  readonly runFor: (name: ActivationName) => Run;
+}
+
+// The loop a user would write without kindling, one per table entry (the compiler asks for a new
+// one when the table grows). Each is its own function so V8 inlines its formula, as in user code.
+const naiveLoops: Record<ActivationName, Run> = {
+  relu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.max(0, x[i]!);
+  },
+  sigmoid(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]!));
+  },
+  tanh(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
+  },
+};
+
+/** Through the public functions, validation included, as users call them. */
+function facade(kernels: Kernels): (name: ActivationName) => Run {
+  const api = createActivations(kernels);
+  return (name) => {
+    const activation = api[name];
+    return (x, out) => void activation(x, { out });
+  };
+}
+
+const loadReasons: string[] = [];
+const native = loadNative(loadReasons);
+const defaultThreads = native?.addon.threads() ?? 1;
+
+const contenders: Contender[] = [];
+if (native) {
+  for (const level of [...native.addon.supportedSimd].reverse()) {
+    const runFor = facade(native.addon.kernels(level));
+    // Calls below the addon's split threshold run on one thread either way; both rows are kept
+    // so every size has the same contenders.
+    for (const threads of defaultThreads > 1 ? [defaultThreads, 1] : [1]) {
+      const label = `native ${level}, ${threads} thread${threads > 1 ? 's' : ''}`;
+      contenders.push({ label, kind: 'native', simd: level, threads, check: 'exact', runFor });
+    }
+  }
+}
+contenders.push(
+  { label: 'fallback (TypeScript)', kind: 'fallback', simd: null, threads: null, check: 'none', runFor: facade(fallbackKernels) },
+  { label: 'naive JS', kind: 'naive', simd: null, threads: null, check: 'close', runFor: (name) => naiveLoops[name] },
+  { label: 'copy (out.set)', kind: 'copy', simd: null, threads: null, check: 'none', runFor: () => (x, out) => out.set(x) },
+);
+
+function useThreads(contender: Contender): void {
+  if (native && contender.threads !== null) native.addon.setThreads(contender.threads);
+}
+
+/** n float32 values uniformly distributed over [low, high], from a fixed seed (xorshift32). */
+function uniformInputs(n: number, [low, high]: readonly [number, number]): Float32Array {
+  const x = new Float32Array(n);
+  let state = 0x9e3779b9;
+  for (let i = 0; i < n; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    x[i] = low + (high - low) * ((state >>> 0) / 2 ** 32);
+  }
+  return x;
+}
+
+function checkAgainst(expected: Float32Array, out: Float32Array, contender: Contender, where: string): void {
+  const [want, got] = [new Uint32Array(expected.buffer), new Uint32Array(out.buffer)];
+  for (let i = 0; i < out.length; i++) {
+    // Naive JS rounds the double result once, the kernels step by step: allow 1e-6, relative above 1.
+    const ok =
+      contender.check === 'exact'
+        ? got[i] === want[i]
+        : Math.abs(out[i]! - expected[i]!) <= 1e-6 * Math.max(1, Math.abs(expected[i]!));
+    if (!ok) {
+      throw new Error(`${contender.label} disagrees with the fallback on ${where} at [${i}]: ${out[i]} vs ${expected[i]}`);
+    }
+  }
+}
+
+function timeBatch(run: Run, x: Float32Array, out: Float32Array, iterations: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) run(x, out);
+  return Number(process.hrtime.bigint() - start);
+}
+
+/** Iterations per batch for at least MIN_BATCH_NS; the batches run meanwhile are the warm-up. */
+function calibrate(run: Run, x: Float32Array, out: Float32Array): number {
+  let iterations = 1;
+  for (;;) {
+    const elapsed = timeBatch(run, x, out, iterations);
+    if (elapsed >= MIN_BATCH_NS) return iterations;
+    iterations = Math.ceil(iterations * Math.min(100, (1.2 * MIN_BATCH_NS) / Math.max(elapsed, 1)));
+  }
+}
+
+interface Result {
+  readonly activation: ActivationName;
+  readonly size: number;
+  readonly contender: string;
+  readonly kind: Contender['kind'];
+  readonly simd: SimdLevel | null;
+  readonly threads: number | null;
+  readonly iterationsPerBatch: number;
+  /** ns per element of each repetition, in the order run. */
+  readonly nsPerElement: readonly number[];
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly gbPerSecond: number;
+  /** fallback time / this time: how many times faster than the fallback. */
+  readonly vsFallback: number;
+  /** this time / copy time: 1 means as fast as a plain copy of the same array. */
+  readonly vsCopy: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((p, q) => p - q);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function benchmark(spec: (typeof activationSpecs)[number], size: number): Result[] {
+  const x = uniformInputs(size, spec.interestingRange);
+  const out = new Float32Array(size);
+  const runs = contenders.map((contender) => contender.runFor(spec.name));
+  const fallback = contenders.findIndex((contender) => contender.kind === 'fallback');
+  const copy = contenders.findIndex((contender) => contender.kind === 'copy');
+  const expected = new Float32Array(size);
+  runs[fallback]!(x, expected);
+
+  const iterations = contenders.map((contender, c) => {
+    useThreads(contender);
+    if (contender.check !== 'none') {
+      out.fill(NaN);
+      runs[c]!(x, out);
+      checkAgainst(expected, out, contender, `${spec.name} at ${sizeLabel(size)}`);
+    }
+    return calibrate(runs[c]!, x, out);
+  });
+
+  // Round-robin: each repetition times every contender once, so drift over the run (clock
+  // boost, a noisy neighbour) spreads over all of them instead of favouring the early ones.
+  const samples: number[][] = contenders.map(() => []);
+  for (let r = 0; r < REPETITIONS; r++) {
+    contenders.forEach((contender, c) => {
+      useThreads(contender);
+      samples[c]!.push(timeBatch(runs[c]!, x, out, iterations[c]!) / (iterations[c]! * size));
+    });
+  }
+  if (native) native.addon.setThreads(defaultThreads);
+
+  const medians = samples.map(median);
+  const [fallbackNs, copyNs] = [medians[fallback]!, medians[copy]!];
+  return contenders.map((contender, c) => ({
+    activation: spec.name,
+    size,
+    contender: contender.label,
+    kind: contender.kind,
+    simd: contender.simd,
+    threads: contender.threads,
+    iterationsPerBatch: iterations[c]!,
+    nsPerElement: samples[c]!,
+    median: medians[c]!,
+    min: Math.min(...samples[c]!),
+    max: Math.max(...samples[c]!),
+    gbPerSecond: BYTES_PER_ELEMENT / medians[c]!,
+    vsFallback: fallbackNs / medians[c]!,
+    vsCopy: medians[c]! / copyNs,
+  }));
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8').split('\n\n').filter((block) => block.trim());
+  const field = (block: string, name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1];
+  const cores = new Set(cpuinfo.map((block) => `${field(block, 'physical id')}/${field(block, 'core id')}`));
+  return {
+    cpu: field(cpuinfo[0] ?? '', 'model name') ?? cpus()[0]?.model ?? 'unknown',
+    logicalCpus: cpuinfo.length || cpus().length,
+    physicalCores: cores.size,
+    node: process.version,
+    v8: process.versions.v8,
+    addon: native?.path ?? null,
+    compiledSimd: native ? [...native.addon.compiledSimd] : [],
+    supportedSimd: native ? [...native.addon.supportedSimd] : [],
+    defaultThreads: native ? defaultThreads : null,
+    // Other work on the machine takes cores from the thread pool: the multi-thread rows need an idle machine.
+    loadAverageAtStart: loadavg()[0]!,
+  };
+}
+
+const sizeLabel = (n: number) => n.toExponential().replace('e+', 'e');
+const fixed = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+
+function table(results: readonly Result[]): string {
+  const rows = [
+    '| activation | size | contender | ns/element (median) | spread (min–max) | GB/s | × faster than fallback | × copy time |',
+    '|---|--:|---|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of results) {
+    rows.push(
+      `| ${r.activation} | ${sizeLabel(r.size)} | ${r.contender} | ${fixed(r.median)} | ${fixed(r.min)}–${fixed(r.max)} | ` +
+        `${fixed(r.gbPerSecond)} | ${fixed(r.vsFallback)} | ${fixed(r.vsCopy)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+const info = machine();
+const header = [
+  '# kindling: forward activations on Float32Array',
+  '',
+  `- Machine: ${info.cpu}, ${info.logicalCpus} logical CPUs on ${info.physicalCores} physical cores`,
+  `- Node ${info.node} (V8 ${info.v8}); 1-minute load average at start: ${info.loadAverageAtStart.toFixed(2)}`,
+  native
+    ? `- Addon: ${info.addon}; SIMD levels supported here: ${info.supportedSimd.join(', ')} ` +
+      `(of ${SIMD_LEVELS.filter((level) => info.compiledSimd.includes(level)).join(', ')} compiled); default threads: ${defaultThreads}`
+    : `- Addon not loaded, JavaScript only: ${loadReasons.join('; ')}`,
+  `- Inputs uniform over each entry's interestingRange, out preallocated; ${REPETITIONS} repetitions of ` +
+    `≥ ${MIN_BATCH_NS / 1e6} ms each, round-robin; GB/s counts ${BYTES_PER_ELEMENT} bytes per element`,
+  '',
+];
+console.log(header.join('\n'));
+
+// One untimed pass over every activation and contender first, so shared code paths (the facade,
+// the fallback's element loop) are already polymorphic when the first activation is timed, as in
+// a program that uses several activations, rather than optimised for whichever comes first.
+for (const spec of activationSpecs) {
+  const x = uniformInputs(4096, spec.interestingRange);
+  for (const contender of contenders) {
+    useThreads(contender);
+    timeBatch(contender.runFor(spec.name), x, new Float32Array(x.length), 200);
+  }
+}
+
+const started = process.hrtime.bigint();
+const results: Result[] = [];
+for (const spec of activationSpecs) {
+  for (const size of SIZES) {
+    process.stderr.write(`${spec.name} ${sizeLabel(size)}...\n`);
+    results.push(...benchmark(spec, size));
+  }
+}
+if (native) native.addon.setThreads(defaultThreads);
+console.log(table(results));
+
+if (native) {
+  const best = native.addon.supportedSimd.at(-1);
+  console.log(`\nNative ${best} at the default thread count against the fallback, 1e6 elements:`);
+  for (const r of results.filter((r) => r.size === 1e6 && r.simd === best && r.threads === defaultThreads)) {
+    console.log(`- ${r.activation}: ${fixed(r.vsFallback)}× faster, ${fixed(r.vsCopy)}× the copy time`);
+  }
+}
+const loadAverageAtEnd = loadavg()[0]!;
+console.log(
+  `\nTotal run: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s; ` +
+    `1-minute load average at the end: ${loadAverageAtEnd.toFixed(2)}`,
+);
+
+if (args.json) {
+  const raw = { machine: { ...info, loadAverageAtEnd }, repetitions: REPETITIONS, minBatchNs: MIN_BATCH_NS, results };
+  writeFileSync(args.json, `${JSON.stringify(raw, null, 2)}\n`);
+  console.log(`Raw numbers written to ${args.json}`);
+}
