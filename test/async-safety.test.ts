@@ -10,7 +10,7 @@ import { backends } from './helpers/backends.js';
 import { ROOT } from './helpers/child.js';
 import { firstDifference, uniformGrid } from './helpers/numbers.js';
 
-const detach = (array: Float32Array | Float64Array) => structuredClone(array.buffer, { transfer: [array.buffer] });
+const detach = (array: Float32Array | Float64Array) => structuredClone(array.buffer, { transfer: [array.buffer as ArrayBuffer] });
 
 describe.each(backends)('$label', ({ api }) => {
   // Larger than one fallback slice, so the fallback is still running when the detach happens.
