@@ -16,6 +16,9 @@ export type FloatArray = Float32Array | Float64Array;
 /** 0: f(x); 1: f'(x). */
 export type ElementwisePass = 0 | 1;
 
+/** The array types random draws fill: floats for the continuous distributions, Uint32Array for bits, Int32Array or Uint32Array for integers, Uint8Array for bernoulli. */
+export type RandomArray = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array;
+
 /** The kernels of one backend: one native SIMD level, or the TypeScript fallback. */
 export interface Kernels {
   /** The SIMD level these kernels run at, or null for the TypeScript fallback. */
@@ -44,6 +47,34 @@ export interface Kernels {
     out: FloatArray,
     a: number,
     b: number,
+  ): Promise<void>;
+  /** Names of the random distributions (docs/rng.md §3); a name's index is its id. */
+  readonly distributions: readonly string[];
+  /**
+   * Fills out[i] with value start + i of a draw of distribution `id` by the generator (key0, key1)
+   * at block offset offsetHigh * 2^32 + offsetLow (docs/rng.md §2), with the distribution's
+   * derived parameters (at most 12, in the output's precision; see lib/random/distributions.ts).
+   */
+  random(
+    id: number,
+    out: RandomArray,
+    key0: number,
+    key1: number,
+    offsetLow: number,
+    offsetHigh: number,
+    start: number,
+    params: Float64Array,
+  ): void;
+  /** The same off the JavaScript thread, on the terms of activationAsync. */
+  randomAsync(
+    id: number,
+    out: RandomArray,
+    key0: number,
+    key1: number,
+    offsetLow: number,
+    offsetHigh: number,
+    start: number,
+    params: Float64Array,
   ): Promise<void>;
 }
 

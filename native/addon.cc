@@ -4,20 +4,23 @@
 // an array.
 #include <napi.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "dispatch.h"
 #include "kernels/activation_list.h"
+#include "kernels/random_list.h"
 #include "thread_pool.h"
 
 namespace kindling {
 namespace {
 
 // Bumped whenever binding.d.ts changes, so that a stale build is passed over by the loader.
-constexpr uint32_t kAbiVersion = 1;
+constexpr uint32_t kAbiVersion = 2;
 
 constexpr const char* kActivationNames[] = {
 #define KINDLING_NAME_OF(name, Kernel) #name,
@@ -26,25 +29,64 @@ constexpr const char* kActivationNames[] = {
 };
 constexpr uint32_t kActivationCount = sizeof(kActivationNames) / sizeof(kActivationNames[0]);
 
-// Element-wise work is split into chunks of at least the kernel's grain, aligned to whole cache
-// lines of either precision.
-constexpr size_t kAlign = 64;
+enum class Distribution {
+#define KINDLING_ENUM_OF(name) name,
+  KINDLING_DISTRIBUTIONS(KINDLING_ENUM_OF)
+#undef KINDLING_ENUM_OF
+};
+constexpr const char* kDistributionNames[] = {
+#define KINDLING_NAME_OF(name) #name,
+    KINDLING_DISTRIBUTIONS(KINDLING_NAME_OF)
+#undef KINDLING_NAME_OF
+};
+constexpr uint32_t kDistributionCount = sizeof(kDistributionNames) / sizeof(kDistributionNames[0]);
 
-struct FloatArray {
+// Work is split into chunks aligned to whole cache lines of any element type, which are also
+// whole groups of random values (docs/rng.md §2).
+constexpr size_t kAlign = 64;
+// Fewest random values worth a thread of their own.
+constexpr size_t kRandomGrain = size_t{1} << 15;
+
+// A typed array argument: where its elements are and how many.
+struct ArrayArg {
   napi_typedarray_type type;
   void* data;
   size_t length;
+  size_t elementSize;
   // False for a SharedArrayBuffer's views: JavaScript can detach (transfer) every other buffer,
   // and the memory of a detached buffer can be freed while a Promise call still runs.
   bool detachable;
+
+  size_t byteSize() const { return length * elementSize; }
 };
 
-size_t byteSizeOf(const FloatArray& array) {
-  return array.length * (array.type == napi_float32_array ? sizeof(float) : sizeof(double));
+size_t elementSizeOf(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return 1;
+    case napi_int16_array:
+    case napi_uint16_array: return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
+const char* typeName(napi_typedarray_type type) {
+  switch (type) {
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint8_array: return "Uint8Array";
+    default: return "typed array";
+  }
 }
 
 std::string describe(const Napi::Value& value) {
-  if (value.IsTypedArray()) return "a typed array of another element type";
+  if (value.IsTypedArray()) return std::string("a ") + typeName(value.As<Napi::TypedArray>().TypedArrayType());
   if (value.IsUndefined()) return "undefined";
   if (value.IsNull()) return "null";
   if (value.IsNumber()) return "a number";
@@ -52,25 +94,34 @@ std::string describe(const Napi::Value& value) {
   return "a value of another type";
 }
 
-FloatArray floatArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+// The typed array at info[index], which must be of one of `allowed` types (named by `expected`).
+ArrayArg arrayArg(const Napi::CallbackInfo& info, size_t index, const char* name,
+                  std::initializer_list<napi_typedarray_type> allowed, const char* expected) {
+  const Napi::Env env = info.Env();
   const Napi::Value value = info[index];
-  napi_typedarray_type type = napi_uint8_array;
-  if (value.IsTypedArray()) type = value.As<Napi::TypedArray>().TypedArrayType();
-  if (!value.IsTypedArray() || (type != napi_float32_array && type != napi_float64_array)) {
-    throw Napi::TypeError::New(info.Env(), std::string("Expected a Float32Array or Float64Array for ") +
-                                               name + " but received " + describe(value));
+  bool ok = value.IsTypedArray();
+  if (ok) {
+    const napi_typedarray_type type = value.As<Napi::TypedArray>().TypedArrayType();
+    ok = false;
+    for (napi_typedarray_type candidate : allowed) ok = ok || candidate == type;
   }
-  FloatArray array{type, nullptr, 0, true};
+  if (!ok) {
+    throw Napi::TypeError::New(env, std::string("Expected ") + expected + " for " + name + " but received " + describe(value));
+  }
+  ArrayArg array{};
   napi_value buffer;
   size_t byteOffset;
-  NAPI_THROW_IF_FAILED(info.Env(), napi_get_typedarray_info(info.Env(), value, &array.type, &array.length,
-                                                            &array.data, &buffer, &byteOffset),
-                       array);
-  NAPI_THROW_IF_FAILED(info.Env(), napi_is_arraybuffer(info.Env(), buffer, &array.detachable), array);
+  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &array.type, &array.length, &array.data, &buffer, &byteOffset), array);
+  NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &array.detachable), array);
+  array.elementSize = elementSizeOf(array.type);
   return array;
 }
 
-void requireSameShape(const Napi::Env& env, const FloatArray& array, const FloatArray& like, const char* name) {
+ArrayArg floatArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return arrayArg(info, index, name, {napi_float32_array, napi_float64_array}, "a Float32Array or Float64Array");
+}
+
+void requireSameShape(const Napi::Env& env, const ArrayArg& array, const ArrayArg& like, const char* name) {
   if (array.type != like.type) {
     throw Napi::TypeError::New(env, std::string("Expected ") + name + " to have the element type of x");
   }
@@ -81,25 +132,96 @@ void requireSameShape(const Napi::Env& env, const FloatArray& array, const Float
   }
 }
 
-uint32_t kernelIdArg(const Napi::CallbackInfo& info, size_t index) {
-  const Napi::Value value = info[index];
-  if (!value.IsNumber()) throw Napi::TypeError::New(info.Env(), "Expected a kernel id (number)");
-  const double id = value.As<Napi::Number>().DoubleValue();
-  if (!(id >= 0 && id < kActivationCount) || id != static_cast<uint32_t>(id)) {
-    throw Napi::RangeError::New(info.Env(), "Expected a kernel id from 0 to " + std::to_string(kActivationCount - 1));
-  }
-  return static_cast<uint32_t>(id);
-}
-
 double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   const Napi::Value value = info[index];
   if (!value.IsNumber()) throw Napi::TypeError::New(info.Env(), std::string("Expected a number for ") + name);
   return value.As<Napi::Number>().DoubleValue();
 }
 
+// An integer argument in [0, limit].
+uint64_t integerArg(const Napi::CallbackInfo& info, size_t index, const char* name, double limit) {
+  const double value = numberArg(info, index, name);
+  if (!(value >= 0 && value <= limit) || value != std::floor(value)) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected an integer from 0 to ") +
+                                                std::to_string(static_cast<uint64_t>(limit)) + " for " + name);
+  }
+  return static_cast<uint64_t>(value);
+}
+
+const KernelTables& tablesOf(const Napi::CallbackInfo& info) {
+  return *static_cast<const KernelTables*>(info.Data());
+}
+
+// Runs a call on libuv's thread pool and settles a Promise. JavaScript may detach (transfer) an
+// ordinary ArrayBuffer while the call runs, and the memory can then be freed, so the kernel never
+// touches such an array from another thread: inputs are copied in when the call starts, the result
+// is computed into memory the worker owns and copied into `out` when the call settles on the
+// JavaScript thread, and if `out` was detached or resized meanwhile the Promise rejects.
+// Views of a SharedArrayBuffer, which cannot be detached, are used in place with no copies.
+class KernelWorker : public Napi::AsyncWorker {
+ public:
+  KernelWorker(const Napi::Env& env, const Napi::Value& outValue, const ArrayArg& out)
+      : Napi::AsyncWorker(env, "kindling"),
+        out_(Napi::Persistent(outValue.As<Napi::Object>())),
+        outBytes_(out.byteSize()),
+        deferred_(Napi::Promise::Deferred::New(env)) {
+    if (out.detachable) result_.resize(outBytes_);
+    outData_ = out.detachable ? result_.data() : static_cast<unsigned char*>(out.data);
+  }
+
+  // Where the kernel reads `input`: a copy unless it cannot be detached.
+  const void* stage(const ArrayArg& input) {
+    if (!input.detachable) return input.data;
+    const auto* bytes = static_cast<const unsigned char*>(input.data);
+    copies_.emplace_back(bytes, bytes + input.byteSize());
+    return copies_.back().data();
+  }
+
+  // Where the kernel writes the result.
+  void* output() const { return outData_; }
+
+  Napi::Promise start(std::function<void()> job) {
+    job_ = std::move(job);
+    Napi::Promise promise = deferred_.Promise();
+    Queue();  // the worker deletes itself once settled
+    return promise;
+  }
+
+ protected:
+  void Execute() override { job_(); }
+
+  void OnOK() override {
+    if (!result_.empty()) {
+      void* data = nullptr;
+      size_t length = 0;
+      napi_typedarray_type type;
+      NAPI_THROW_IF_FAILED_VOID(Env(), napi_get_typedarray_info(Env(), out_.Value(), &type, &length, &data, nullptr, nullptr));
+      if (length * elementSizeOf(type) != outBytes_ || data == nullptr) {
+        deferred_.Reject(Napi::TypeError::New(Env(), "Expected out to keep its buffer and length until the call settled, "
+                                                     "but it was detached or resized").Value());
+        return;
+      }
+      std::memcpy(data, result_.data(), outBytes_);
+    }
+    deferred_.Resolve(Env().Undefined());
+  }
+
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  Napi::ObjectReference out_;
+  size_t outBytes_;
+  std::vector<std::vector<unsigned char>> copies_;
+  std::vector<unsigned char> result_;
+  unsigned char* outData_;
+  std::function<void()> job_;
+  Napi::Promise::Deferred deferred_;
+};
+
+// ---- Element-wise activations ----
+
 enum class Pass { kForward, kDerivative, kBackward };
 
-// One element-wise call, checked and ready to run on any thread.
 struct ElementwiseCall {
   const ActivationKernels* kernels;
   Pass pass;
@@ -142,132 +264,160 @@ struct ElementwiseCall {
   }
 };
 
-struct ParsedCall {
+struct ParsedElementwise {
   ElementwiseCall call;
-  FloatArray gradOutput;
-  FloatArray x;
-  FloatArray out;
+  ArrayArg gradOutput;
+  ArrayArg x;
+  ArrayArg out;
 };
 
 // Arguments: (id, pass, x, out, a, b) for forward (pass 0) and derivative (pass 1), or
 // (id, gradOutput, x, out, a, b) for backward.
-ParsedCall parseCall(const Napi::CallbackInfo& info, const ActivationKernels* table, bool backward) {
-  ElementwiseCall call{};
-  const uint32_t id = kernelIdArg(info, 0);
-  call.kernels = &table[id];
-  FloatArray gradOutput{};
+ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward) {
+  ParsedElementwise parsed{};
+  ElementwiseCall& call = parsed.call;
+  call.kernels = &tablesOf(info).activations[integerArg(info, 0, "id", kActivationCount - 1)];
   if (backward) {
     call.pass = Pass::kBackward;
-    gradOutput = floatArrayArg(info, 1, "gradOutput");
+    parsed.gradOutput = floatArrayArg(info, 1, "gradOutput");
   } else {
     const double pass = numberArg(info, 1, "pass");
     if (pass != 0 && pass != 1) throw Napi::RangeError::New(info.Env(), "Expected pass 0 (forward) or 1 (derivative)");
     call.pass = pass == 0 ? Pass::kForward : Pass::kDerivative;
   }
-  const FloatArray x = floatArrayArg(info, 2, "x");
-  const FloatArray out = floatArrayArg(info, 3, "out");
-  requireSameShape(info.Env(), out, x, "out");
-  if (backward) requireSameShape(info.Env(), gradOutput, x, "gradOutput");
-  call.isFloat32 = x.type == napi_float32_array;
-  call.gradOutput = gradOutput.data;
-  call.x = x.data;
-  call.out = out.data;
-  call.n = x.length;
+  parsed.x = floatArrayArg(info, 2, "x");
+  parsed.out = floatArrayArg(info, 3, "out");
+  requireSameShape(info.Env(), parsed.out, parsed.x, "out");
+  if (backward) requireSameShape(info.Env(), parsed.gradOutput, parsed.x, "gradOutput");
+  call.isFloat32 = parsed.x.type == napi_float32_array;
+  call.gradOutput = parsed.gradOutput.data;
+  call.x = parsed.x.data;
+  call.out = parsed.out.data;
+  call.n = parsed.x.length;
   call.a = numberArg(info, 4, "a");
   call.b = numberArg(info, 5, "b");
-  return {call, gradOutput, x, out};
-}
-
-// Runs a call on libuv's thread pool and settles a Promise. JavaScript may detach (transfer) an
-// ordinary ArrayBuffer while the call runs, and the memory can then be freed, so the kernel never
-// touches such an array from another thread: inputs are copied in when the call starts, the result
-// is computed into memory the worker owns and copied into `out` when the call settles on the
-// JavaScript thread, and if `out` was detached or resized meanwhile the Promise rejects.
-// Views of a SharedArrayBuffer, which cannot be detached, are used in place with no copies.
-class ElementwiseWorker : public Napi::AsyncWorker {
- public:
-  ElementwiseWorker(const Napi::CallbackInfo& info, const ParsedCall& parsed, bool backward)
-      : Napi::AsyncWorker(info.Env(), "kindling:elementwise"),
-        call_(parsed.call),
-        out_(Napi::Persistent(info[3].As<Napi::Object>())),
-        outBytes_(byteSizeOf(parsed.out)),
-        deferred_(Napi::Promise::Deferred::New(info.Env())) {
-    const FloatArray* inputs[] = {&parsed.x, backward ? &parsed.gradOutput : nullptr};
-    const void** staged[] = {&call_.x, &call_.gradOutput};
-    for (size_t i = 0; i < 2; ++i) {
-      if (inputs[i] == nullptr || !inputs[i]->detachable) continue;
-      std::vector<unsigned char>& copy = i == 0 ? xCopy_ : gradOutputCopy_;
-      copy.assign(static_cast<const unsigned char*>(inputs[i]->data),
-                  static_cast<const unsigned char*>(inputs[i]->data) + byteSizeOf(*inputs[i]));
-      *staged[i] = copy.data();
-    }
-    if (parsed.out.detachable) {
-      result_.resize(outBytes_);
-      call_.out = result_.data();
-    }
-  }
-
-  Napi::Promise promise() const { return deferred_.Promise(); }
-
- protected:
-  void Execute() override { call_.run(); }
-
-  void OnOK() override {
-    if (!result_.empty()) {
-      void* data = nullptr;
-      size_t length = 0;
-      napi_typedarray_type type;
-      NAPI_THROW_IF_FAILED_VOID(Env(), napi_get_typedarray_info(Env(), out_.Value(), &type, &length, &data, nullptr, nullptr));
-      if (length * (type == napi_float32_array ? sizeof(float) : sizeof(double)) != outBytes_ || data == nullptr) {
-        deferred_.Reject(Napi::TypeError::New(Env(), "Expected out to keep its buffer and length until the call settled, "
-                                                     "but it was detached or resized").Value());
-        return;
-      }
-      std::memcpy(data, result_.data(), outBytes_);
-    }
-    deferred_.Resolve(Env().Undefined());
-  }
-
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  ElementwiseCall call_;
-  Napi::ObjectReference out_;
-  size_t outBytes_;
-  std::vector<unsigned char> xCopy_;
-  std::vector<unsigned char> gradOutputCopy_;
-  std::vector<unsigned char> result_;
-  Napi::Promise::Deferred deferred_;
-};
-
-const ActivationKernels* tableOf(const Napi::CallbackInfo& info) {
-  return static_cast<const ActivationKernels*>(info.Data());
+  return parsed;
 }
 
 Napi::Value activation(const Napi::CallbackInfo& info) {
-  parseCall(info, tableOf(info), false).call.run();
+  parseElementwise(info, false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value activationBackward(const Napi::CallbackInfo& info) {
-  parseCall(info, tableOf(info), true).call.run();
+  parseElementwise(info, true).call.run();
   return info.Env().Undefined();
 }
 
-Napi::Value queue(const Napi::CallbackInfo& info, bool backward) {
-  auto* worker = new ElementwiseWorker(info, parseCall(info, tableOf(info), backward), backward);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();  // the worker deletes itself once settled
-  return promise;
+Napi::Value queueElementwise(const Napi::CallbackInfo& info, bool backward) {
+  ParsedElementwise parsed = parseElementwise(info, backward);
+  auto* worker = new KernelWorker(info.Env(), info[3], parsed.out);
+  ElementwiseCall call = parsed.call;
+  call.x = worker->stage(parsed.x);
+  if (backward) call.gradOutput = worker->stage(parsed.gradOutput);
+  call.out = worker->output();
+  return worker->start([call] { call.run(); });
 }
 
-Napi::Value activationAsync(const Napi::CallbackInfo& info) { return queue(info, false); }
-Napi::Value activationBackwardAsync(const Napi::CallbackInfo& info) { return queue(info, true); }
+Napi::Value activationAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, false); }
+Napi::Value activationBackwardAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, true); }
 
-Napi::Array activationNames(Napi::Env env) {
-  Napi::Array names = Napi::Array::New(env, kActivationCount);
-  for (uint32_t i = 0; i < kActivationCount; ++i) names.Set(i, Napi::String::New(env, kActivationNames[i]));
-  return names;
+// ---- Random draws ----
+
+struct RandomCall {
+  const RandomKernels* kernels;
+  Distribution distribution;
+  napi_typedarray_type type;
+  Draw draw;
+  uint64_t start;
+  void* out;
+  size_t n;
+
+  void run() const {
+    parallelFor(n, kRandomGrain, kAlign, [this](size_t begin, size_t end) { runRange(begin, end); });
+  }
+
+  void runRange(size_t begin, size_t end) const {
+    const uint64_t first = start + begin, last = start + end;
+    const bool is32 = type == napi_float32_array;
+    switch (distribution) {
+      case Distribution::bits: return kernels->bits(draw, static_cast<uint32_t*>(out) + begin, first, last);
+      case Distribution::uniform:
+        return is32 ? kernels->uniform32(draw, static_cast<float*>(out) + begin, first, last)
+                    : kernels->uniform64(draw, static_cast<double*>(out) + begin, first, last);
+      case Distribution::normal:
+        return is32 ? kernels->normal32(draw, static_cast<float*>(out) + begin, first, last)
+                    : kernels->normal64(draw, static_cast<double*>(out) + begin, first, last);
+      case Distribution::truncatedNormal:
+        return is32 ? kernels->truncatedNormal32(draw, static_cast<float*>(out) + begin, first, last)
+                    : kernels->truncatedNormal64(draw, static_cast<double*>(out) + begin, first, last);
+      case Distribution::integers: return kernels->integers(draw, static_cast<uint32_t*>(out) + begin, first, last);
+      case Distribution::bernoulli: return kernels->bernoulli(draw, static_cast<uint8_t*>(out) + begin, first, last);
+    }
+  }
+};
+
+struct ParsedRandom {
+  RandomCall call;
+  ArrayArg out;
+};
+
+constexpr double kMaxUint32 = 4294967295.0;
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+// Arguments: (distribution, out, key0, key1, offsetLow, offsetHigh, start, params).
+ParsedRandom parseRandom(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  ParsedRandom parsed{};
+  RandomCall& call = parsed.call;
+  call.kernels = tablesOf(info).random;
+  call.distribution = static_cast<Distribution>(integerArg(info, 0, "distribution", kDistributionCount - 1));
+  switch (call.distribution) {
+    case Distribution::bits: parsed.out = arrayArg(info, 1, "out", {napi_uint32_array}, "a Uint32Array"); break;
+    case Distribution::integers:
+      parsed.out = arrayArg(info, 1, "out", {napi_int32_array, napi_uint32_array}, "an Int32Array or Uint32Array");
+      break;
+    case Distribution::bernoulli: parsed.out = arrayArg(info, 1, "out", {napi_uint8_array}, "a Uint8Array"); break;
+    default: parsed.out = floatArrayArg(info, 1, "out");
+  }
+  call.type = parsed.out.type;
+  call.out = parsed.out.data;
+  call.n = parsed.out.length;
+  call.draw.key0 = static_cast<uint32_t>(integerArg(info, 2, "key0", kMaxUint32));
+  call.draw.key1 = static_cast<uint32_t>(integerArg(info, 3, "key1", kMaxUint32));
+  const uint64_t offsetLow = integerArg(info, 4, "offsetLow", kMaxUint32);
+  call.draw.offset = (integerArg(info, 5, "offsetHigh", kMaxUint32) << 32) | offsetLow;
+  call.start = integerArg(info, 6, "start", kMaxSafeInteger);
+  if (call.start + call.n > static_cast<uint64_t>(kMaxSafeInteger)) {
+    throw Napi::RangeError::New(env, "Expected start + out.length to be at most 2^53 - 1");
+  }
+  const ArrayArg params = arrayArg(info, 7, "params", {napi_float64_array}, "a Float64Array");
+  if (params.length > kMaxDrawParams) {
+    throw Napi::RangeError::New(env, "Expected at most " + std::to_string(kMaxDrawParams) + " params");
+  }
+  std::memcpy(call.draw.params, params.data, params.byteSize());
+  return parsed;
+}
+
+Napi::Value random(const Napi::CallbackInfo& info) {
+  parseRandom(info).call.run();
+  return info.Env().Undefined();
+}
+
+Napi::Value randomAsync(const Napi::CallbackInfo& info) {
+  ParsedRandom parsed = parseRandom(info);
+  auto* worker = new KernelWorker(info.Env(), info[1], parsed.out);
+  RandomCall call = parsed.call;
+  call.out = worker->output();
+  return worker->start([call] { call.run(); });
+}
+
+// ---- Registration ----
+
+Napi::Array namesOf(Napi::Env env, const char* const* names, uint32_t count) {
+  Napi::Array array = Napi::Array::New(env, count);
+  for (uint32_t i = 0; i < count; ++i) array.Set(i, Napi::String::New(env, names[i]));
+  return array;
 }
 
 Napi::Array levelNames(Napi::Env env, bool onlySupported) {
@@ -286,15 +436,20 @@ Napi::Value kernels(const Napi::CallbackInfo& info) {
   for (SimdLevel level : compiledLevels()) {
     if (wanted != nameOf(level)) continue;
     if (!cpuSupports(level)) throw Napi::RangeError::New(env, "This CPU cannot run SIMD level " + wanted);
-    void* table = const_cast<ActivationKernels*>(activationKernels(level));
+    void* tables = const_cast<KernelTables*>(kernelTables(level));
     Napi::Object object = Napi::Object::New(env);
     object.Set("simd", Napi::String::New(env, wanted));
-    object.Set("activations", activationNames(env));
-    object.Set("activation", Napi::Function::New(env, activation, "activation", table));
-    object.Set("activationAsync", Napi::Function::New(env, activationAsync, "activationAsync", table));
-    object.Set("activationBackward", Napi::Function::New(env, activationBackward, "activationBackward", table));
-    object.Set("activationBackwardAsync",
-               Napi::Function::New(env, activationBackwardAsync, "activationBackwardAsync", table));
+    object.Set("activations", namesOf(env, kActivationNames, kActivationCount));
+    object.Set("distributions", namesOf(env, kDistributionNames, kDistributionCount));
+    const std::pair<const char*, Napi::Function::Callback> functions[] = {
+        {"activation", activation},
+        {"activationAsync", activationAsync},
+        {"activationBackward", activationBackward},
+        {"activationBackwardAsync", activationBackwardAsync},
+        {"random", random},
+        {"randomAsync", randomAsync},
+    };
+    for (const auto& [name, callback] : functions) object.Set(name, Napi::Function::New(env, callback, name, tables));
     object.Freeze();
     return object;
   }

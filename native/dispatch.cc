@@ -1,7 +1,5 @@
 #include "dispatch.h"
 
-#include "targets/targets.h"
-
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
 #endif
@@ -96,20 +94,20 @@ bool cpuSupports(SimdLevel level) {
   }
 }
 
-const ActivationKernels* activationKernels(SimdLevel level) {
+const KernelTables* kernelTables(SimdLevel level) {
   switch (level) {
-    case SimdLevel::kScalar: return scalar::activationKernels();
+    case SimdLevel::kScalar: return &scalar::kernelTables();
 #if KINDLING_HAVE_SSE2
-    case SimdLevel::kSse2: return sse2::activationKernels();
+    case SimdLevel::kSse2: return &sse2::kernelTables();
 #endif
 #if KINDLING_HAVE_AVX2
-    case SimdLevel::kAvx2: return avx2::activationKernels();
+    case SimdLevel::kAvx2: return &avx2::kernelTables();
 #endif
 #if KINDLING_HAVE_AVX512
-    case SimdLevel::kAvx512: return avx512::activationKernels();
+    case SimdLevel::kAvx512: return &avx512::kernelTables();
 #endif
 #if KINDLING_HAVE_NEON
-    case SimdLevel::kNeon: return neon::activationKernels();
+    case SimdLevel::kNeon: return &neon::kernelTables();
 #endif
     default: return nullptr;
   }

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "kernels/elementwise.h"
+#include "targets/targets.h"
 
 namespace kindling {
 
@@ -19,8 +19,7 @@ std::vector<SimdLevel> compiledLevels();
 // AVX/AVX-512 register state on a context switch).
 bool cpuSupports(SimdLevel level);
 
-// The level's activation kernels (indexed as KINDLING_ACTIVATIONS), or nullptr when the level
-// was not compiled into this binary.
-const ActivationKernels* activationKernels(SimdLevel level);
+// The level's kernels, or nullptr when the level was not compiled into this binary.
+const KernelTables* kernelTables(SimdLevel level);
 
 }  // namespace kindling

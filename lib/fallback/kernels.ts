@@ -2,10 +2,12 @@
  * The pure-TypeScript backend: a value of binding.d.ts's Kernels interface, like each native SIMD
  * level, and checked the same way (array kinds and lengths) so a direct caller sees the same errors.
  */
-import type { ElementwisePass, FloatArray, Kernels } from '../../binding.js';
+import type { ElementwisePass, FloatArray, Kernels, RandomArray } from '../../binding.js';
+import { type DistributionName, distributionNames } from '../random/distributions.js';
 import { activationNames } from '../spec/activations.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
+import { type DrawSpec, fillRandom } from './random.js';
 
 const registry = activationNames.map((name) => scalarActivations[name]);
 
@@ -84,7 +86,7 @@ function snapshot(array: FloatArray, length: number): FloatArray {
 }
 
 /** Runs `run` over [0, length) in slices, refusing to go on if `out` was detached or resized meanwhile. */
-async function inSlices(out: FloatArray, length: number, run: (begin: number, end: number) => void): Promise<void> {
+async function inSlices(out: FloatArray | RandomArray, length: number, run: (begin: number, end: number) => void): Promise<void> {
   for (let begin = 0; begin < length; begin += ASYNC_SLICE) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (lengthOf(out) !== length) {
@@ -97,6 +99,53 @@ async function inSlices(out: FloatArray, length: number, run: (begin: number, en
 /** Parameters are rounded once to the kernel's precision, as the native kernels do. */
 function paramsOf(x: FloatArray, a: number, b: number): [number, number] {
   return isFloat32(x) ? [Math.fround(a), Math.fround(b)] : [a, b];
+}
+
+const RANDOM_OUTPUTS: Record<DistributionName, readonly string[]> = {
+  bits: ['Uint32Array'],
+  uniform: ['Float32Array', 'Float64Array'],
+  normal: ['Float32Array', 'Float64Array'],
+  truncatedNormal: ['Float32Array', 'Float64Array'],
+  integers: ['Int32Array', 'Uint32Array'],
+  bernoulli: ['Uint8Array'],
+};
+
+function checkWord(value: unknown, name: string, limit: number): number {
+  if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name}`);
+  if (!Number.isInteger(value) || value < 0 || value > limit) {
+    throw new RangeError(`Expected an integer from 0 to ${limit} for ${name}`);
+  }
+  return value;
+}
+
+/** The checks native/addon.cc makes on a random draw. */
+function checkDraw(
+  id: number,
+  out: RandomArray,
+  key0: number,
+  key1: number,
+  offsetLow: number,
+  offsetHigh: number,
+  start: number,
+  params: Float64Array,
+): DrawSpec {
+  const name = distributionNames[checkWord(id, 'distribution', distributionNames.length - 1)]!;
+  if (!RANDOM_OUTPUTS[name].includes(typedArrayKind(out) ?? '')) {
+    throw new TypeError(`Expected ${RANDOM_OUTPUTS[name].join(' or ')} for out`);
+  }
+  if (typedArrayKind(params) !== 'Float64Array') throw new TypeError('Expected a Float64Array for params');
+  if (lengthOf(params) > 12) throw new RangeError('Expected at most 12 params');
+  const draw = {
+    name,
+    key0: checkWord(key0, 'key0', 0xffffffff),
+    key1: checkWord(key1, 'key1', 0xffffffff),
+    offset: (BigInt(checkWord(offsetHigh, 'offsetHigh', 0xffffffff)) << 32n) | BigInt(checkWord(offsetLow, 'offsetLow', 0xffffffff)),
+    params: new Float64Array(params), // a Promise call keeps the parameters it was given
+  };
+  if (checkWord(start, 'start', Number.MAX_SAFE_INTEGER) + lengthOf(out) > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError('Expected start + out.length to be at most 2^53 - 1');
+  }
+  return draw;
 }
 
 export const fallbackKernels: Kernels = {
@@ -127,5 +176,14 @@ export const fallbackKernels: Kernels = {
     [a, b] = paramsOf(x, a, b);
     const [grad, input] = [snapshot(gradOutput, n), snapshot(x, n)];
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
+  },
+  distributions: distributionNames,
+  random(id, out, key0, key1, offsetLow, offsetHigh, start, params) {
+    fillRandom(checkDraw(id, out, key0, key1, offsetLow, offsetHigh, start, params), out, start);
+  },
+  async randomAsync(id, out, key0, key1, offsetLow, offsetHigh, start, params) {
+    const draw = checkDraw(id, out, key0, key1, offsetLow, offsetHigh, start, params);
+    const n = lengthOf(out);
+    await inSlices(out, n, (begin, end) => fillRandom(draw, out.subarray(begin, end), start + begin));
   },
 };

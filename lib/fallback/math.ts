@@ -95,3 +95,156 @@ export function copySign(magnitude: number, sign: number): number {
   const negative = sign < 0 || Object.is(sign, -0);
   return negative ? -Math.abs(magnitude) : Math.abs(magnitude);
 }
+
+// Scratch words for reading and writing the bits of a float: the three arrays share one buffer.
+const SCRATCH = new ArrayBuffer(8);
+const SCRATCH_F32 = new Float32Array(SCRATCH, 0, 1);
+const SCRATCH_F64 = new Float64Array(SCRATCH);
+const SCRATCH_U32 = new Uint32Array(SCRATCH);
+/** The index in SCRATCH_U32 of a double's sign and exponent word: 1 on little-endian hosts. */
+const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+// fdlibm's logf polynomial (FreeBSD e_logf.c, error < 2^-34.24)
+const LG1_32 = f(6.6666662693e-1);
+const LG2_32 = f(4.0000972152e-1);
+const LG3_32 = f(2.8498786688e-1);
+const LG4_32 = f(2.4279078841e-1);
+const LN2_HI_LOG_32 = 0.693145751953125; // 15 bits: k * LN2_HI_LOG_32 is exact
+const LN2_LO_LOG_32 = f(1.4286068e-6);
+
+/** ln x in float32 arithmetic; x must be a float32 value. */
+export function log32(x: number): number {
+  if (!(x > 0 && x < Infinity)) return x === 0 ? -Infinity : x < 0 ? NaN : x;
+  const tiny = x < 2 ** -126;
+  SCRATCH_F32[0] = tiny ? x * 2 ** 25 : x;
+  // x = 2^k m with m in [sqrt(1/2), sqrt(2)), from the bits as in the native logOf
+  const bits = SCRATCH_U32[0]! + (0x3f800000 - 0x3f3504f3);
+  SCRATCH_U32[0] = (bits & 0x007fffff) + 0x3f3504f3;
+  const m = SCRATCH_F32[0]!;
+  const k = (bits >>> 23) - (tiny ? 152 : 127);
+  const t = f(m - 1);
+  const s = f(t / f(t + 2));
+  const z = f(s * s);
+  const w = f(z * z);
+  const r = f(f(z * f(f(w * LG3_32) + LG1_32)) + f(w * f(f(w * LG4_32) + LG2_32)));
+  const halfSquare = f(f(0.5 * t) * t);
+  return f(f(f(f(f(s * f(halfSquare + r)) + f(k * LN2_LO_LOG_32)) - halfSquare) + t) + f(k * LN2_HI_LOG_32));
+}
+
+// fdlibm's log polynomial (e_log.c, error < 2^-58.45)
+const LG1_64 = 6.666666666666735130e-1;
+const LG2_64 = 3.999999999940941908e-1;
+const LG3_64 = 2.857142874366239149e-1;
+const LG4_64 = 2.222219843214978396e-1;
+const LG5_64 = 1.818357216161805012e-1;
+const LG6_64 = 1.531383769920937332e-1;
+const LG7_64 = 1.479819860511658591e-1;
+
+/** ln x in float64 arithmetic. */
+export function log64(x: number): number {
+  if (!(x > 0 && x < Infinity)) return x === 0 ? -Infinity : x < 0 ? NaN : x;
+  const tiny = x < 2 ** -1022;
+  SCRATCH_F64[0] = tiny ? x * 2 ** 54 : x;
+  const high = SCRATCH_U32[HIGH]! + (0x3ff00000 - 0x3fe6a09e);
+  SCRATCH_U32[HIGH] = (high & 0x000fffff) + 0x3fe6a09e;
+  const m = SCRATCH_F64[0]!;
+  const k = (high >>> 20) - (tiny ? 1077 : 1023);
+  const t = m - 1;
+  const s = t / (t + 2);
+  const z = s * s;
+  const w = z * z;
+  const even = w * (w * (w * LG6_64 + LG4_64) + LG2_64);
+  const odd = z * (w * (w * (w * LG7_64 + LG5_64) + LG3_64) + LG1_64);
+  const r = odd + even;
+  const halfSquare = 0.5 * t * t;
+  return s * (halfSquare + r) + k * LN2_LO_64 - halfSquare + t + k * LN2_HI_64;
+}
+
+// Cephes sinf and cosf's polynomials in r = x/(2 pi), highest degree first (see sinCos2Pi in
+// native/kernels/math-inl.h): sin(2 pi r) = 6r + r p(r^2), cos(2 pi r) = q(r^2) r^2 + 1.
+const SIN_2PI_32 = [-75.44565, 81.59377, -41.341675, 0.2831853].map(f);
+const COS_2PI_32 = [59.3497, -85.44714, 64.93936, -19.739208].map(f);
+
+/** round(4u), the nearest quarter turn, for float32 |u| < 2^20. */
+function quarterTurns32(u: number): number {
+  return f(f(f(u * 4) + SHIFT_32) - SHIFT_32);
+}
+
+/** sin(2 pi r) for float32 |r| <= 1/8, a multiple of 2^-24. */
+function sin2PiNearZero32(r: number): number {
+  const z = f(r * r);
+  let p = SIN_2PI_32[0]!;
+  for (let i = 1; i < SIN_2PI_32.length; i++) p = f(f(p * z) + SIN_2PI_32[i]!);
+  return f(f(r * 6) + f(r * p));
+}
+
+/** cos(2 pi r) for float32 |r| <= 1/8. */
+function cos2PiNearZero32(r: number): number {
+  const z = f(r * r);
+  let q = COS_2PI_32[0]!;
+  for (let i = 1; i < COS_2PI_32.length; i++) q = f(f(q * z) + COS_2PI_32[i]!);
+  return f(f(q * z) + 1);
+}
+
+/** sin(2 pi u) in float32 arithmetic, for u a multiple of 2^-24 with |u| < 2^20. */
+export function sin2Pi32(u: number): number {
+  const k = quarterTurns32(u);
+  const r = f(u - f(k * 0.25));
+  const v = k & 1 ? cos2PiNearZero32(r) : sin2PiNearZero32(r);
+  return k & 2 ? f(0 - v) : v;
+}
+
+/** cos(2 pi u) in float32 arithmetic, for u a multiple of 2^-24 with |u| < 2^20. */
+export function cos2Pi32(u: number): number {
+  const k = quarterTurns32(u);
+  const r = f(u - f(k * 0.25));
+  const v = k & 1 ? sin2PiNearZero32(r) : cos2PiNearZero32(r);
+  return (k + 1) & 2 ? f(0 - v) : v;
+}
+
+// fdlibm's __kernel_sin and __kernel_cos polynomials in r = x/(2 pi), highest degree first.
+const SIN_2PI_64 = [
+  3.7813859205893228, -15.093830287058815, 42.05868552483791, -76.7058597089433, 81.60524927596886, -41.34170224039968,
+  0.28318530717958645,
+];
+const COS_2PI_64 = [
+  -1.697786258825899, 7.90314500414306, -26.426252110769937, 60.2446413424593, -85.45681720660279, 64.9393940226682,
+  -19.739208802178716,
+];
+
+/** round(4u) for |u| < 2^49. */
+function quarterTurns64(u: number): number {
+  return u * 4 + SHIFT_64 - SHIFT_64;
+}
+
+/** sin(2 pi r) for |r| <= 1/8, a multiple of 2^-53. */
+function sin2PiNearZero64(r: number): number {
+  const z = r * r;
+  let p = SIN_2PI_64[0]!;
+  for (let i = 1; i < SIN_2PI_64.length; i++) p = p * z + SIN_2PI_64[i]!;
+  return r * 6 + r * p;
+}
+
+/** cos(2 pi r) for |r| <= 1/8. */
+function cos2PiNearZero64(r: number): number {
+  const z = r * r;
+  let q = COS_2PI_64[0]!;
+  for (let i = 1; i < COS_2PI_64.length; i++) q = q * z + COS_2PI_64[i]!;
+  return q * z + 1;
+}
+
+/** sin(2 pi u) in float64 arithmetic, for u a multiple of 2^-53 with |u| < 2^49. */
+export function sin2Pi64(u: number): number {
+  const k = quarterTurns64(u);
+  const r = u - k * 0.25;
+  const v = k & 1 ? cos2PiNearZero64(r) : sin2PiNearZero64(r);
+  return k & 2 ? 0 - v : v;
+}
+
+/** cos(2 pi u) in float64 arithmetic, for u a multiple of 2^-53 with |u| < 2^49. */
+export function cos2Pi64(u: number): number {
+  const k = quarterTurns64(u);
+  const r = u - k * 0.25;
+  const v = k & 1 ? sin2PiNearZero64(r) : cos2PiNearZero64(r);
+  return (k + 1) & 2 ? 0 - v : v;
+}

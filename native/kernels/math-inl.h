@@ -90,3 +90,112 @@ inline VD tanhNearZero(VD a) {
   q = q * a2 + 4.84406305325125486048e3;
   return a * a2 * p / q + a;
 }
+
+// ln x, float: the bits give x = 2^k m with m in [sqrt(1/2), sqrt(2)); with t = m - 1 and
+// s = t/(2 + t), ln m = t - t^2/2 + s(t^2/2 + R), R an even polynomial in s from fdlibm's logf
+// (FreeBSD e_logf.c: |(ln(1+s) - ln(1-s))/s - 2 - R| < 2^-34.24), and k ln2 is added last, split so
+// that k * ln2Hi is exact. Subnormals are scaled by 2^25 first. ln(+-0) = -Inf, ln(+Inf) = +Inf, NaN
+// for NaN and x < 0.
+inline VF logOf(VF x) {
+  const auto tiny = x < 1.17549435e-38f;
+  const VF scaled = tiny ? x * 33554432.0f : x;
+  // Adding 1 - sqrt(1/2)'s significand carries into the exponent exactly when the significand is at
+  // least sqrt(2); k is then the exponent field, and the low bits rebuilt on sqrt(1/2) are m.
+  const VU32 bits = bitsOf(scaled) + (0x3f800000u - 0x3f3504f3u);
+  const VF m = bitCast<VF>((bits & 0x007fffffu) + 0x3f3504f3u);
+  // 2^23 + the exponent field, as a float, less 2^23 + the bias (and the 25 of the scaling): exact.
+  const VF k = bitCast<VF>((bits >> 23) | 0x4b000000u) -
+               (tiny ? splat<VF>(8388760.0f) : splat<VF>(8388735.0f));
+  const VF t = m - 1.0f;
+  const VF s = t / (t + 2.0f);
+  const VF z = s * s;
+  const VF w = z * z;
+  const VF r = z * (w * 2.8498786688e-1f + 6.6666662693e-1f) + w * (w * 2.4279078841e-1f + 4.0000972152e-1f);
+  const VF halfSquare = 0.5f * t * t;
+  // ln2 = 0.693145751953125 (15 bits, so k * it is exact for every k here) + 1.4286068e-6
+  const VF y = s * (halfSquare + r) + k * 1.4286068e-6f - halfSquare + t + k * 0.693145751953125f;
+  const VF special = x == 0.0f ? splat<VF>(-__builtin_inff()) : (x < 0.0f ? splat<VF>(__builtin_nanf("")) : x);
+  return (x > 0.0f) & (x < __builtin_inff()) ? y : special;
+}
+
+// ln x, double: the same with fdlibm's log polynomial (e_log.c: |(ln(1+s) - ln(1-s))/s - 2 - R| <
+// 2^-58.45) and ln2 split as there (k * ln2Hi is exact for |k| < 2^21); subnormals scaled by 2^54.
+inline VD logOf(VD x) {
+  const auto tiny = x < 2.2250738585072014e-308;
+  const VD scaled = tiny ? x * 18014398509481984.0 : x;
+  const VU64 bits = bitsOf(scaled) + (uint64_t{0x3ff00000 - 0x3fe6a09e} << 32);
+  const VD m = bitCast<VD>((bits & 0x000fffffffffffffu) + (uint64_t{0x3fe6a09e} << 32));
+  const VD k = bitCast<VD>((bits >> 52) | 0x4330000000000000u) -
+               (tiny ? splat<VD>(4503599627371573.0) : splat<VD>(4503599627371519.0));
+  const VD t = m - 1.0;
+  const VD s = t / (t + 2.0);
+  const VD z = s * s;
+  const VD w = z * z;
+  const VD even = w * (w * (w * 1.531383769920937332e-1 + 2.222219843214978396e-1) + 3.999999999940941908e-1);
+  const VD odd = z * (w * (w * (w * 1.479819860511658591e-1 + 1.818357216161805012e-1) + 2.857142874366239149e-1) +
+                      6.666666666666735130e-1);
+  const VD r = odd + even;
+  const VD halfSquare = 0.5 * t * t;
+  const VD y = s * (halfSquare + r) + k * 1.90821492927058770002e-10 - halfSquare + t + k * 6.93147180369123816490e-1;
+  const VD special = x == 0.0 ? splat<VD>(-__builtin_inf()) : (x < 0.0 ? splat<VD>(__builtin_nan("")) : x);
+  return (x > 0.0) & (x < __builtin_inf()) ? y : special;
+}
+
+// sin(2 pi u) and cos(2 pi u), float, for u a multiple of 2^-24 with |u| < 2^20 (the uniforms in
+// [0, 1)). The reduction is exact on u: k = round(4u) and r = u - k/4 in [-1/8, 1/8]. Then
+// sin(2 pi r) = 6r + r(2 pi - 6 + z S(z)) with z = r^2, where 6r is exact, and
+// cos(2 pi r) = 1 + z C(z): Cephes sinf and cosf's polynomials on [-pi/4, pi/4] rewritten in r
+// (the coefficient of x^n times (2 pi)^n). The quadrant k mod 4 swaps and negates; negating as 0 - v
+// makes the exact zeros (sin at u = 1/2, cos at u = 1/4 and 3/4) +0.
+inline void sinCos2Pi(VF u, VF* sine, VF* cosine) {
+  constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
+  const VF shifted = u * 4.0f + kRoundingShift;
+  const VI32 k = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
+  const VF r = u - (shifted - kRoundingShift) * 0.25f;
+  const VF z = r * r;
+  VF p = splat<VF>(-75.44565f);
+  p = p * z + 81.59377f;
+  p = p * z - 41.341675f;
+  p = p * z + 0.2831853f;  // 2 pi - 6
+  const VF sinR = r * 6.0f + r * p;
+  VF q = splat<VF>(59.3497f);
+  q = q * z - 85.44714f;
+  q = q * z + 64.93936f;
+  q = q * z - 19.739208f;  // -2 pi^2
+  const VF cosR = q * z + 1.0f;
+  const VF s = (k & 1) != 0 ? cosR : sinR;
+  const VF c = (k & 1) != 0 ? sinR : cosR;
+  *sine = (k & 2) != 0 ? 0.0f - s : s;
+  *cosine = ((k + 1) & 2) != 0 ? 0.0f - c : c;
+}
+
+// The same for double, for u a multiple of 2^-53 with |u| < 2^49, with fdlibm's __kernel_sin and
+// __kernel_cos polynomials (|sin(x)/x - 1 - x^2 S(x^2)| <= 2^-58, |cos x - 1 - x^2 C(x^2)| <= 2^-58)
+// rewritten in r.
+inline void sinCos2Pi(VD u, VD* sine, VD* cosine) {
+  constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 * 2^52
+  const VD shifted = u * 4.0 + kRoundingShift;
+  const VI64 k = bitCast<VI64>(bitsOf(shifted) - bitsOf(splat<VD>(kRoundingShift)));
+  const VD r = u - (shifted - kRoundingShift) * 0.25;
+  const VD z = r * r;
+  VD p = splat<VD>(3.7813859205893228);
+  p = p * z - 15.093830287058815;
+  p = p * z + 42.05868552483791;
+  p = p * z - 76.7058597089433;
+  p = p * z + 81.60524927596886;
+  p = p * z - 41.34170224039968;
+  p = p * z + 0.28318530717958645;  // 2 pi - 6
+  const VD sinR = r * 6.0 + r * p;
+  VD q = splat<VD>(-1.697786258825899);
+  q = q * z + 7.90314500414306;
+  q = q * z - 26.426252110769937;
+  q = q * z + 60.2446413424593;
+  q = q * z - 85.45681720660279;
+  q = q * z + 64.9393940226682;
+  q = q * z - 19.739208802178716;  // -2 pi^2
+  const VD cosR = q * z + 1.0;
+  const VD s = (k & 1) != 0 ? cosR : sinR;
+  const VD c = (k & 1) != 0 ? sinR : cosR;
+  *sine = (k & 2) != 0 ? 0.0 - s : s;
+  *cosine = ((k + 1) & 2) != 0 ? 0.0 - c : c;
+}

@@ -48,6 +48,11 @@ struct VectorOf<VD> {
   static constexpr uint64_t kSignBit = 0x8000000000000000u;
 };
 
+template <>
+struct VectorOf<VU32> {
+  using T = uint32_t;
+};
+
 template <typename V>
 constexpr size_t kLanes = sizeof(V) / sizeof(typename VectorOf<V>::T);
 
@@ -109,4 +114,72 @@ inline V loadPartial(const T* p, size_t count) {
 template <typename V, typename T>
 inline void storePartial(T* p, V v, size_t count) {
   __builtin_memcpy(p, &v, count * sizeof(T));
+}
+
+// The lanes [first, first + kLanes<VD>) of a 32-bit integer vector (values below 2^31), as doubles.
+// A double vector has half the lanes of a 32-bit one (the same one lane in scalar code).
+inline VD lanesToDouble(VU32 v, size_t first) {
+#if KINDLING_VECTOR_BYTES
+  typedef int32_t Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
+  Half half;
+  __builtin_memcpy(&half, reinterpret_cast<const char*>(&v) + first * sizeof(int32_t), sizeof half);
+  return __builtin_convertvector(half, VD);
+#else
+  (void)first;
+  return static_cast<double>(static_cast<int32_t>(v));
+#endif
+}
+
+// 32 x 32 -> 64-bit products of every lane with a constant, split into high and low words: the
+// core of Philox. x86 multiplies the even 32-bit lanes into 64-bit products in one instruction
+// (pmuludq), which GCC does not find by itself from vector code, so it is called by name there.
+#if KINDLING_VECTOR_BYTES && defined(__x86_64__)
+inline VU64 mulEvenLanes(VU64 a, uint32_t b) {
+#if KINDLING_VECTOR_BYTES == 16
+  return bitCast<VU64>(_mm_mul_epu32(bitCast<__m128i>(a), _mm_set1_epi64x(b)));
+#elif KINDLING_VECTOR_BYTES == 32
+  return bitCast<VU64>(_mm256_mul_epu32(bitCast<__m256i>(a), _mm256_set1_epi64x(b)));
+#else
+  return bitCast<VU64>(_mm512_mul_epu32(bitCast<__m512i>(a), _mm512_set1_epi64(b)));
+#endif
+}
+#elif KINDLING_VECTOR_BYTES
+inline VU64 mulEvenLanes(VU64 a, uint32_t b) {
+  return (a & uint64_t{0xffffffff}) * uint64_t{b};
+}
+#endif
+
+inline void mulHiLo(VU32 a, uint32_t b, VU32& hi, VU32& lo) {
+#if KINDLING_VECTOR_BYTES
+  constexpr uint64_t kLow = 0xffffffff;
+  const VU64 a64 = bitCast<VU64>(a);
+  const VU64 even = mulEvenLanes(a64, b);       // lanes 0, 2, 4, ...
+  const VU64 odd = mulEvenLanes(a64 >> 32, b);  // lanes 1, 3, 5, ...
+  hi = bitCast<VU32>((even >> 32) | (odd & ~kLow));
+  lo = bitCast<VU32>((even & kLow) | (odd << 32));
+#else
+  const uint64_t product = uint64_t{a} * b;
+  hi = static_cast<uint32_t>(product >> 32);
+  lo = static_cast<uint32_t>(product);
+#endif
+}
+
+// Correctly rounded square roots, lane by lane (the compiler emits sqrtps/sqrtpd; CMake passes
+// -fno-math-errno so that no libm call is kept for negative inputs).
+inline VF sqrtOf(VF v) {
+#if KINDLING_VECTOR_BYTES
+  for (size_t i = 0; i < kLanes<VF>; ++i) v[i] = __builtin_sqrtf(v[i]);
+  return v;
+#else
+  return __builtin_sqrtf(v);
+#endif
+}
+
+inline VD sqrtOf(VD v) {
+#if KINDLING_VECTOR_BYTES
+  for (size_t i = 0; i < kLanes<VD>; ++i) v[i] = __builtin_sqrt(v[i]);
+  return v;
+#else
+  return __builtin_sqrt(v);
+#endif
 }

@@ -5,8 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#if KINDLING_VECTOR_BYTES && defined(__x86_64__)
+#include <immintrin.h>  // always-inline intrinsics only: nothing of it is emitted out of line
+#endif
+
 #include "kernels/activation_list.h"
 #include "kernels/elementwise.h"
+#include "kernels/random.h"
 #include "targets/targets.h"
 
 #ifndef KINDLING_TARGET
@@ -20,6 +25,8 @@ namespace {
 #include "kernels/simd-inl.h"
 #include "kernels/math-inl.h"
 #include "kernels/activations-inl.h"
+#include "kernels/philox-inl.h"
+#include "kernels/random-inl.h"
 
 constexpr ActivationKernels kActivations[] = {
 #define KINDLING_KERNELS_OF(name, Kernel) kernelsOf<Kernel>(),
@@ -29,7 +36,10 @@ constexpr ActivationKernels kActivations[] = {
 
 }  // namespace
 
-const ActivationKernels* activationKernels() { return kActivations; }
+const KernelTables& kernelTables() {
+  static constexpr KernelTables kTables = {kActivations, &kRandomKernels};
+  return kTables;
+}
 
 }  // namespace KINDLING_TARGET
 }  // namespace kindling

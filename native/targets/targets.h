@@ -1,12 +1,22 @@
-// The entry point each compiled SIMD level exports: its table of activation kernels, indexed in
-// the order of KINDLING_ACTIVATIONS. Only the levels CMake compiled for this architecture exist.
+// The entry point each compiled SIMD level exports: its kernel tables. Only the levels CMake
+// compiled for this architecture exist.
 #pragma once
 
 #include "kernels/elementwise.h"
+#include "kernels/random.h"
+
+namespace kindling {
+
+struct KernelTables {
+  const ActivationKernels* activations;  // indexed in the order of KINDLING_ACTIVATIONS
+  const RandomKernels* random;
+};
+
+}  // namespace kindling
 
 #define KINDLING_DECLARE_TARGET(level) \
   namespace level {                    \
-  const ActivationKernels* activationKernels(); \
+  const KernelTables& kernelTables();  \
   }
 
 namespace kindling {

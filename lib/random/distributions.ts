@@ -1,0 +1,136 @@
+/**
+ * The random distributions in one table (docs/rng.md §3): their names (matched by name against
+ * the native addon's), how many values each block gives, and the derived parameters every backend
+ * receives. Parameters are derived here, once per draw, so that no kernel repeats the arithmetic:
+ * whatever is computed here is identical for the native kernels and the fallback by construction.
+ */
+import type { RandomArray } from '../../binding.js';
+
+export type Dtype = 'float32' | 'float64';
+
+export const distributionNames = ['bits', 'uniform', 'normal', 'truncatedNormal', 'integers', 'bernoulli'] as const;
+export type DistributionName = (typeof distributionNames)[number];
+
+/** Values per block (docs/rng.md §2): a draw of n values uses 16 * ceil(n / (16 v)) blocks. */
+export function valuesPerBlock(name: DistributionName, out: RandomArray): number {
+  const is64 = out instanceof Float64Array;
+  switch (name) {
+    case 'bits':
+      return 4;
+    case 'uniform':
+    case 'normal':
+      return is64 ? 2 : 4;
+    case 'bernoulli':
+      return 2;
+    case 'truncatedNormal':
+    case 'integers':
+      return 1;
+  }
+}
+
+export const GROUP_BLOCKS = 16;
+
+/** Blocks a draw of `size` values reserves. */
+export function blocksFor(name: DistributionName, out: RandomArray, size: number): bigint {
+  const perGroup = GROUP_BLOCKS * valuesPerBlock(name, out);
+  return BigInt(GROUP_BLOCKS) * BigInt(Math.ceil(size / perGroup));
+}
+
+function rounder(dtype: Dtype): (x: number) => number {
+  return dtype === 'float32' ? Math.fround : (x) => x;
+}
+
+/** The largest value of the dtype below x (x finite). */
+export function nextDown(x: number, dtype: Dtype): number {
+  const bytes = new DataView(new ArrayBuffer(8));
+  if (dtype === 'float32') {
+    bytes.setFloat32(0, x);
+    const bits = bytes.getUint32(0);
+    if (x === 0) return -(2 ** -149);
+    bytes.setUint32(0, x > 0 ? bits - 1 : bits + 1);
+    return bytes.getFloat32(0);
+  }
+  bytes.setFloat64(0, x);
+  const bits = bytes.getBigUint64(0);
+  if (x === 0) return -Number.MIN_VALUE;
+  bytes.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
+  return bytes.getFloat64(0);
+}
+
+/** uniform: low, high - low, high, the largest value below high, in the dtype. */
+export function uniformParams(low: number, high: number, dtype: Dtype): number[] {
+  const round = rounder(dtype);
+  const [lo, hi] = [round(low), round(high)];
+  return [lo, round(hi - lo), hi, nextDown(hi, dtype)];
+}
+
+/** normal: mean, std in the dtype. */
+export function normalParams(mean: number, std: number, dtype: Dtype): number[] {
+  const round = rounder(dtype);
+  return [round(mean), round(std)];
+}
+
+export const TruncatedProposal = { normal: 0, uniform: 1, exponential: 2 } as const;
+
+/**
+ * The standard deviation of the standard normal truncated to [a, b], by Simpson's rule on
+ * [max(a, -40), min(b, 40)] (the density beyond is below 1e-300): exact to about 1e-13.
+ */
+export function truncatedStd(a: number, b: number): number {
+  const from = Math.max(a, -40);
+  const to = Math.min(b, 40);
+  const intervals = 20_000;
+  const h = (to - from) / intervals;
+  let mass = 0;
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i <= intervals; i++) {
+    const z = from + i * h;
+    const weight = (i === 0 || i === intervals ? 1 : i % 2 === 1 ? 4 : 2) * Math.exp(-0.5 * z * z);
+    mass += weight;
+    first += weight * z;
+    second += weight * z * z;
+  }
+  const mean = first / mass;
+  return Math.sqrt(second / mass - mean * mean);
+}
+
+/**
+ * truncatedNormal (docs/rng.md §3), bounds a < b in standard deviations: proposal, a, b, mean,
+ * scale, b - a, m^2, m, alpha, sign, far end; chosen and computed in float64, then rounded to the dtype.
+ */
+export function truncatedNormalParams(
+  mean: number,
+  std: number,
+  a: number,
+  b: number,
+  preserveVariance: boolean,
+  dtype: Dtype,
+): number[] {
+  const round = rounder(dtype);
+  const m = a > 0 ? a : b < 0 ? -b : 0;
+  const width = b - a;
+  const proposal =
+    m === 0 && width >= 0.5
+      ? TruncatedProposal.normal
+      : 2 * m * width + width * width <= 2
+        ? TruncatedProposal.uniform
+        : TruncatedProposal.exponential;
+  const alpha = (m + Math.sqrt(m * m + 4)) / 2;
+  const sign = b <= 0 ? -1 : 1;
+  const far = sign > 0 ? b : -a;
+  const scale = preserveVariance ? std / truncatedStd(a, b) : std;
+  return [proposal, a, b, mean, scale, width, m * m, m, alpha, sign, far].map((value, i) => (i === 0 ? value : round(value)));
+}
+
+/** integers in [low, high), high - low <= 2^32: low as a word, the range as a word (0 for 2^32), Lemire's threshold. */
+export function integersParams(low: number, high: number): number[] {
+  const range = high - low;
+  const threshold = range === 2 ** 32 ? 0 : (2 ** 32 - range) % range;
+  return [low >>> 0, range % 2 ** 32, threshold];
+}
+
+/** bernoulli: p. */
+export function bernoulliParams(p: number): number[] {
+  return [p];
+}
