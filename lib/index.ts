@@ -1,6 +1,7 @@
 /**
  * kindling: neural-network activations (forward, derivative, backward) on Float32Array and
- * Float64Array, with native SIMD kernels and a pure-TypeScript fallback that gives the same bits.
+ * Float64Array, and seeded random streams (Philox4x32-10) for weight initialisation, with native
+ * SIMD kernels and a pure-TypeScript fallback that gives the same bits.
  */
 import { activeKernels } from './backend.js';
 import { createActivations } from './activations.js';
@@ -19,3 +20,19 @@ export { type ActivationName, type ActivationSpec, type UlpBudget, activationSpe
 /** The activations, on the backend the loader chose. */
 export const activations = createActivations(activeKernels());
 export const { relu, sigmoid, tanh } = activations;
+
+export {
+  type BernoulliOptions,
+  type DrawOptions,
+  type FloatDrawOptions,
+  Generator,
+  type GeneratorOptions,
+  type GeneratorState,
+  type IntegersOptions,
+  type NormalOptions,
+  type Seed,
+  type TruncatedNormalOptions,
+  type UniformOptions,
+  defaultGenerator,
+  manualSeed,
+} from './random/generator.js';
