@@ -28,7 +28,10 @@ type Draw = (generator: Generator, size: number, options?: Record<string, unknow
 const drawOf = (method: string): Draw =>
   method === 'permutation'
     ? (generator, size) => generator.permutation(size)
-    : (generator, size, options) => (generator as unknown as Record<string, Draw>)[method]!.call(generator, size, options);
+    : (generator, size, options) => {
+        const drawMethod = (generator as unknown as Record<string, (size: number, options?: unknown) => RandomArray>)[method]!;
+        return drawMethod.call(generator, size, options);
+      };
 
 const sha256 = (array: RandomArray) =>
   createHash('sha256').update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)).digest('hex');
