@@ -93,9 +93,9 @@ inline VD tanhNearZero(VD a) {
 
 // ln x, float: the bits give x = 2^k m with m in [sqrt(1/2), sqrt(2)); with t = m - 1 and
 // s = t/(2 + t), ln m = t - t^2/2 + s(t^2/2 + R), R an even polynomial in s from fdlibm's logf
-// (FreeBSD e_logf.c: |(ln(1+s) - ln(1-s))/s - 2 - R| < 2^-34.24), and k ln2 is added last, split so
-// that k * ln2Hi is exact. Subnormals are scaled by 2^25 first. ln(+-0) = -Inf, ln(+Inf) = +Inf, NaN
-// for NaN and x < 0.
+// (FreeBSD e_logf.c: |(ln(1+s) - ln(1-s))/s - 2 - R| < 2^-34.24); k ln2 is added last, split so
+// that k * ln2Hi is exact. Subnormals are scaled by 2^25 first. Within 0.84 ULP for every positive
+// float; ln(+-0) = -Inf, ln(+Inf) = +Inf, NaN for NaN and x < 0.
 inline VF logOf(VF x) {
   const auto tiny = x < 1.17549435e-38f;
   const VF scaled = tiny ? x * 33554432.0f : x;
@@ -118,8 +118,8 @@ inline VF logOf(VF x) {
   return (x > 0.0f) & (x < __builtin_inff()) ? y : special;
 }
 
-// ln x, double: the same with fdlibm's log polynomial (e_log.c: |(ln(1+s) - ln(1-s))/s - 2 - R| <
-// 2^-58.45) and ln2 split as there (k * ln2Hi is exact for |k| < 2^21); subnormals scaled by 2^54.
+// ln x, double: the same with fdlibm's log polynomial (e_log.c: error < 2^-58.45) and its ln2
+// split (k * ln2Hi is exact for |k| < 2^21); subnormals are scaled by 2^54. Within 0.84 ULP.
 inline VD logOf(VD x) {
   const auto tiny = x < 2.2250738585072014e-308;
   const VD scaled = tiny ? x * 18014398509481984.0 : x;
@@ -142,11 +142,13 @@ inline VD logOf(VD x) {
 }
 
 // sin(2 pi u) and cos(2 pi u), float, for u a multiple of 2^-24 with |u| < 2^20 (the uniforms in
-// [0, 1)). The reduction is exact on u: k = round(4u) and r = u - k/4 in [-1/8, 1/8]. Then
-// sin(2 pi r) = 6r + r(2 pi - 6 + z S(z)) with z = r^2, where 6r is exact, and
-// cos(2 pi r) = 1 + z C(z): Cephes sinf and cosf's polynomials on [-pi/4, pi/4] rewritten in r
-// (the coefficient of x^n times (2 pi)^n). The quadrant k mod 4 swaps and negates; negating as 0 - v
-// makes the exact zeros (sin at u = 1/2, cos at u = 1/4 and 3/4) +0.
+// [0, 1) are). The reduction is exact on u: k = round(4u), r = u - k/4 in [-1/8, 1/8]. Cephes
+// sinf's and cosf's polynomials on [-pi/4, pi/4], rewritten in r (the coefficient of x^n times
+// (2 pi)^n), give sin(2 pi r) = 6r + r(2 pi - 6 + z S(z)) with z = r^2 and 6r exact, and
+// cos(2 pi r) = 1 + bz + z C(z), b = -2 pi^2 rounded, with the rounding error of 1 + bz recovered
+// exactly (as in fdlibm's __kernel_cos). The quadrant k mod 4 swaps and negates, as 0 - v so that every exact zero
+// (sin at u = 0 and 1/2, cos at 1/4 and 3/4) is +0. Within 0.9 ULP for every uniform, zeros and
+// their neighbours included (r is exact); NaN and +-Inf give NaN.
 inline void sinCos2Pi(VF u, VF* sine, VF* cosine) {
   constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
   const VF shifted = u * 4.0f + kRoundingShift;
@@ -161,8 +163,10 @@ inline void sinCos2Pi(VF u, VF* sine, VF* cosine) {
   VF q = splat<VF>(59.3497f);
   q = q * z - 85.44714f;
   q = q * z + 64.93936f;
-  q = q * z - 19.739208f;  // -2 pi^2
-  const VF cosR = q * z + 1.0f;
+  q = q * z - 5.807432e-7f;  // -2 pi^2 - b
+  const VF a = z * -19.739208f;  // b z, b = -2 pi^2 rounded
+  const VF w = a + 1.0f;
+  const VF cosR = w + ((1.0f - w + a) + z * q);  // 1 - w + a: the rounding error of w, exactly
   const VF s = (k & 1) != 0 ? cosR : sinR;
   const VF c = (k & 1) != 0 ? sinR : cosR;
   *sine = (k & 2) != 0 ? 0.0f - s : s;
@@ -170,8 +174,7 @@ inline void sinCos2Pi(VF u, VF* sine, VF* cosine) {
 }
 
 // The same for double, for u a multiple of 2^-53 with |u| < 2^49, with fdlibm's __kernel_sin and
-// __kernel_cos polynomials (|sin(x)/x - 1 - x^2 S(x^2)| <= 2^-58, |cos x - 1 - x^2 C(x^2)| <= 2^-58)
-// rewritten in r.
+// __kernel_cos polynomials (errors below 2^-58 on [-pi/4, pi/4]) rewritten in r. Within 0.92 ULP.
 inline void sinCos2Pi(VD u, VD* sine, VD* cosine) {
   constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 * 2^52
   const VD shifted = u * 4.0 + kRoundingShift;
@@ -192,8 +195,10 @@ inline void sinCos2Pi(VD u, VD* sine, VD* cosine) {
   q = q * z + 60.2446413424593;
   q = q * z - 85.45681720660279;
   q = q * z + 64.9393940226682;
-  q = q * z - 19.739208802178716;  // -2 pi^2
-  const VD cosR = q * z + 1.0;
+  q = q * z - 1.2530591017479423e-15;
+  const VD a = z * -19.739208802178716;
+  const VD w = a + 1.0;
+  const VD cosR = w + ((1.0 - w + a) + z * q);
   const VD s = (k & 1) != 0 ? cosR : sinR;
   const VD c = (k & 1) != 0 ? sinR : cosR;
   *sine = (k & 2) != 0 ? 0.0 - s : s;

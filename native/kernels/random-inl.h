@@ -38,34 +38,48 @@ inline VD openUniform53(VU32 high, VU32 low, size_t lane) {
   return (lanesToDouble(high >> 5, lane) * 67108864.0 + lanesToDouble(low >> 6, lane) + 0.5) * 0x1p-53;
 }
 
-// Fills out with values [begin, end) of a draw whose groups hold kPerBlock * 16 values, asking
-// produce(firstBlock, target) for whole groups and copying only the wanted part of partial ones.
-template <typename T, size_t kPerBlock, typename Produce>
-inline void fillGroups(const Draw& draw, T* out, uint64_t begin, uint64_t end, Produce produce) {
+// Copies values [from, to) of a group computed into `scratch` (whose first value is value `first`
+// of the draw) to where they belong in out (whose first value is value `begin`).
+template <typename T>
+inline void copyPart(const T* scratch, uint64_t first, uint64_t count, T* out, uint64_t begin, uint64_t end) {
+  const uint64_t from = first > begin ? first : begin;
+  const uint64_t to = first + count < end ? first + count : end;
+  __builtin_memcpy(out + (from - begin), scratch + (from - first), (to - from) * sizeof(T));
+}
+
+// Vectors of blocks per group, and groups computed together so that at least two independent
+// Philox chains run side by side (a 512-bit vector holds a whole group).
+constexpr size_t kVectorsPerGroup = kGroupBlocks / kLanes<VU32>;
+constexpr size_t kGroupsPerBatch = kVectorsPerGroup >= 2 ? 1 : 2;
+
+// Fills out with values [begin, end) of a draw that never rejects and takes kPerBlock values from
+// each block: emit(block, lane, target) writes the values of the vector of blocks starting at
+// `lane` of a group, position k at target[16 k + lane ...]. Whole groups are written in place;
+// partial ones (at the ends) go through a scratch group.
+template <typename T, size_t kPerBlock, typename Emit>
+inline void fillGroups(const Draw& draw, T* out, uint64_t begin, uint64_t end, Emit emit) {
   constexpr uint64_t kGroupValues = kGroupBlocks * kPerBlock;
   T scratch[kGroupValues];
-  for (uint64_t group = begin / kGroupValues; group * kGroupValues < end; ++group) {
-    const uint64_t first = group * kGroupValues;
-    const bool whole = first >= begin && first + kGroupValues <= end;
-    T* target = whole ? out + (first - begin) : scratch;
-    produce(draw.offset + group * kGroupBlocks, target);
-    if (!whole) {
-      const uint64_t from = first > begin ? first : begin;
-      const uint64_t to = first + kGroupValues < end ? first + kGroupValues : end;
-      __builtin_memcpy(out + (from - begin), scratch + (from - first), (to - from) * sizeof(T));
+  for (uint64_t group = begin / kGroupValues; group * kGroupValues < end; group += kGroupsPerBatch) {
+    Block blocks[kGroupsPerBatch * kVectorsPerGroup];
+    philoxBlocks(draw.offset + group * kGroupBlocks, 0, draw.key0, draw.key1, blocks);
+    for (size_t g = 0; g < kGroupsPerBatch; ++g) {
+      const uint64_t first = (group + g) * kGroupValues;
+      if (first >= end) break;
+      const bool whole = first >= begin && first + kGroupValues <= end;
+      T* target = whole ? out + (first - begin) : scratch;
+      for (size_t v = 0; v < kVectorsPerGroup; ++v) emit(blocks[g * kVectorsPerGroup + v], v * kLanes<VU32>, target);
+      if (!whole) copyPart(scratch, first, kGroupValues, out, begin, end);
     }
   }
 }
 
 void bitsKernel(const Draw& draw, uint32_t* out, uint64_t begin, uint64_t end) {
-  fillGroups<uint32_t, 4>(draw, out, begin, end, [&](uint64_t firstBlock, uint32_t* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      const Block b = philoxBlocks(firstBlock + lane, 0, draw.key0, draw.key1);
-      store(target + lane, b.w0);
-      store(target + 16 + lane, b.w1);
-      store(target + 32 + lane, b.w2);
-      store(target + 48 + lane, b.w3);
-    }
+  fillGroups<uint32_t, 4>(draw, out, begin, end, [](const Block& b, size_t lane, uint32_t* target) {
+    store(target + lane, b.w0);
+    store(target + 16 + lane, b.w1);
+    store(target + 32 + lane, b.w2);
+    store(target + 48 + lane, b.w3);
   });
 }
 
@@ -78,14 +92,11 @@ void uniform32Kernel(const Draw& draw, float* out, uint64_t begin, uint64_t end)
     const VF value = low + width * uniform24(w);
     return value >= high ? below : value;
   };
-  fillGroups<float, 4>(draw, out, begin, end, [&](uint64_t firstBlock, float* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      const Block b = philoxBlocks(firstBlock + lane, 0, draw.key0, draw.key1);
-      store(target + lane, scale(b.w0));
-      store(target + 16 + lane, scale(b.w1));
-      store(target + 32 + lane, scale(b.w2));
-      store(target + 48 + lane, scale(b.w3));
-    }
+  fillGroups<float, 4>(draw, out, begin, end, [&](const Block& b, size_t lane, float* target) {
+    store(target + lane, scale(b.w0));
+    store(target + 16 + lane, scale(b.w1));
+    store(target + 32 + lane, scale(b.w2));
+    store(target + 48 + lane, scale(b.w3));
   });
 }
 
@@ -97,13 +108,10 @@ void uniform64Kernel(const Draw& draw, double* out, uint64_t begin, uint64_t end
     const VD value = low + width * u;
     return value >= high ? below : value;
   };
-  fillGroups<double, 2>(draw, out, begin, end, [&](uint64_t firstBlock, double* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      const Block b = philoxBlocks(firstBlock + lane, 0, draw.key0, draw.key1);
-      for (size_t half = 0; half < kLanes<VU32>; half += kLanes<VD>) {
-        store(target + lane + half, scale(uniform53(b.w0, b.w1, half)));
-        store(target + 16 + lane + half, scale(uniform53(b.w2, b.w3, half)));
-      }
+  fillGroups<double, 2>(draw, out, begin, end, [&](const Block& b, size_t lane, double* target) {
+    for (size_t half = 0; half < kLanes<VU32>; half += kLanes<VD>) {
+      store(target + lane + half, scale(uniform53(b.w0, b.w1, half)));
+      store(target + 16 + lane + half, scale(uniform53(b.w2, b.w3, half)));
     }
   });
 }
@@ -111,23 +119,34 @@ void uniform64Kernel(const Draw& draw, double* out, uint64_t begin, uint64_t end
 // params: p (float64). Each value is 1 with probability p, from a 53-bit uniform.
 void bernoulliKernel(const Draw& draw, uint8_t* out, uint64_t begin, uint64_t end) {
   const double p = draw.params[0];
-  fillGroups<uint8_t, 2>(draw, out, begin, end, [&](uint64_t firstBlock, uint8_t* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      const Block b = philoxBlocks(firstBlock + lane, 0, draw.key0, draw.key1);
-      for (size_t half = 0; half < kLanes<VU32>; half += kLanes<VD>) {
-        const VD u0 = uniform53(b.w0, b.w1, half), u1 = uniform53(b.w2, b.w3, half);
-        for (size_t i = 0; i < kLanes<VD>; ++i) {
+  fillGroups<uint8_t, 2>(draw, out, begin, end, [&](const Block& b, size_t lane, uint8_t* target) {
+    for (size_t half = 0; half < kLanes<VU32>; half += kLanes<VD>) {
+      const VD u0 = uniform53(b.w0, b.w1, half), u1 = uniform53(b.w2, b.w3, half);
+      for (size_t i = 0; i < kLanes<VD>; ++i) {
 #if KINDLING_VECTOR_BYTES
-          target[lane + half + i] = u0[i] < p;
-          target[16 + lane + half + i] = u1[i] < p;
+        target[lane + half + i] = u0[i] < p;
+        target[16 + lane + half + i] = u1[i] < p;
 #else
-          target[lane + half + i] = u0 < p;
-          target[16 + lane + half + i] = u1 < p;
+        target[lane + half + i] = u0 < p;
+        target[16 + lane + half + i] = u1 < p;
 #endif
-        }
       }
     }
   });
+}
+
+// Fills out with values [begin, end) of a draw that rejects, one value per block: value(firstBlock)
+// gives the vector of values of blocks firstBlock, firstBlock + 1, ...
+template <typename T, typename V, typename Value>
+inline void fillRejecting(const Draw& draw, T* out, uint64_t begin, uint64_t end, Value value) {
+  T scratch[kGroupBlocks];
+  for (uint64_t group = begin / kGroupBlocks; group * kGroupBlocks < end; ++group) {
+    const uint64_t first = group * kGroupBlocks;
+    const bool whole = first >= begin && first + kGroupBlocks <= end;
+    T* target = whole ? out + (first - begin) : scratch;
+    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<V>) store(target + lane, value(draw.offset + first + lane));
+    if (!whole) copyPart(scratch, first, kGroupBlocks, out, begin, end);
+  }
 }
 
 // Distributions that reject take one block per value and retry with the attempt number in the
@@ -156,19 +175,17 @@ void integersKernel(const Draw& draw, uint32_t* out, uint64_t begin, uint64_t en
   const uint32_t low = static_cast<uint32_t>(draw.params[0]);
   const uint32_t range = static_cast<uint32_t>(draw.params[1]);
   const uint32_t threshold = static_cast<uint32_t>(draw.params[2]);
-  fillGroups<uint32_t, 1>(draw, out, begin, end, [&](uint64_t firstBlock, uint32_t* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      store(target + lane, firstAccepted<VU32>(firstBlock + lane, draw, [&](const Block& b, auto& accept) {
-              if (range == 0) {
-                accept = b.w0 == b.w0;
-                return b.w0 + low;
-              }
-              VU32 high, product;
-              mulHiLo(b.w0, range, high, product);
-              accept = product >= threshold;
-              return high + low;
-            }));
-    }
+  fillRejecting<uint32_t, VU32>(draw, out, begin, end, [&](uint64_t firstBlock) {
+    return firstAccepted<VU32>(firstBlock, draw, [&](const Block& b, auto& accept) {
+      if (range == 0) {
+        accept = b.w0 == b.w0;
+        return b.w0 + low;
+      }
+      VU32 high, product;
+      mulHiLo(b.w0, range, high, product);
+      accept = product >= threshold;
+      return high + low;
+    });
   });
 }
 
@@ -186,31 +203,25 @@ inline void boxMuller(V u1, V u2, V& even, V& odd) {
 // params: mean, std.
 void normal32Kernel(const Draw& draw, float* out, uint64_t begin, uint64_t end) {
   const float mean = static_cast<float>(draw.params[0]), stddev = static_cast<float>(draw.params[1]);
-  fillGroups<float, 4>(draw, out, begin, end, [&](uint64_t firstBlock, float* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      const Block b = philoxBlocks(firstBlock + lane, 0, draw.key0, draw.key1);
-      VF z0, z1, z2, z3;
-      boxMuller(openUniform32(b.w0), uniform24(b.w1), z0, z1);
-      boxMuller(openUniform32(b.w2), uniform24(b.w3), z2, z3);
-      store(target + lane, mean + stddev * z0);
-      store(target + 16 + lane, mean + stddev * z1);
-      store(target + 32 + lane, mean + stddev * z2);
-      store(target + 48 + lane, mean + stddev * z3);
-    }
+  fillGroups<float, 4>(draw, out, begin, end, [&](const Block& b, size_t lane, float* target) {
+    VF z0, z1, z2, z3;
+    boxMuller(openUniform32(b.w0), uniform24(b.w1), z0, z1);
+    boxMuller(openUniform32(b.w2), uniform24(b.w3), z2, z3);
+    store(target + lane, mean + stddev * z0);
+    store(target + 16 + lane, mean + stddev * z1);
+    store(target + 32 + lane, mean + stddev * z2);
+    store(target + 48 + lane, mean + stddev * z3);
   });
 }
 
 void normal64Kernel(const Draw& draw, double* out, uint64_t begin, uint64_t end) {
   const double mean = draw.params[0], stddev = draw.params[1];
-  fillGroups<double, 2>(draw, out, begin, end, [&](uint64_t firstBlock, double* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VU32>) {
-      const Block b = philoxBlocks(firstBlock + lane, 0, draw.key0, draw.key1);
-      for (size_t half = 0; half < kLanes<VU32>; half += kLanes<VD>) {
-        VD z0, z1;
-        boxMuller(openUniform53(b.w0, b.w1, half), uniform53(b.w2, b.w3, half), z0, z1);
-        store(target + lane + half, mean + stddev * z0);
-        store(target + 16 + lane + half, mean + stddev * z1);
-      }
+  fillGroups<double, 2>(draw, out, begin, end, [&](const Block& b, size_t lane, double* target) {
+    for (size_t half = 0; half < kLanes<VU32>; half += kLanes<VD>) {
+      VD z0, z1;
+      boxMuller(openUniform53(b.w0, b.w1, half), uniform53(b.w2, b.w3, half), z0, z1);
+      store(target + lane + half, mean + stddev * z0);
+      store(target + 16 + lane + half, mean + stddev * z1);
     }
   });
 }
@@ -257,26 +268,22 @@ struct TruncatedNormal {
 void truncatedNormal32Kernel(const Draw& draw, float* out, uint64_t begin, uint64_t end) {
   const TruncatedNormal<VF> sampler(draw.params);
   const float mean = static_cast<float>(draw.params[3]), scale = static_cast<float>(draw.params[4]);
-  fillGroups<float, 1>(draw, out, begin, end, [&](uint64_t firstBlock, float* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VF>) {
-      const VF z = firstAccepted<VF>(firstBlock + lane, draw, [&](const Block& b, auto& accept) {
-        return sampler.candidate(openUniform32(b.w0), uniform24(b.w0), uniform24(b.w1), accept);
-      });
-      store(target + lane, mean + scale * z);
-    }
+  fillRejecting<float, VF>(draw, out, begin, end, [&](uint64_t firstBlock) {
+    const VF z = firstAccepted<VF>(firstBlock, draw, [&](const Block& b, auto& accept) {
+      return sampler.candidate(openUniform32(b.w0), uniform24(b.w0), uniform24(b.w1), accept);
+    });
+    return mean + scale * z;
   });
 }
 
 void truncatedNormal64Kernel(const Draw& draw, double* out, uint64_t begin, uint64_t end) {
   const TruncatedNormal<VD> sampler(draw.params);
   const double mean = draw.params[3], scale = draw.params[4];
-  fillGroups<double, 1>(draw, out, begin, end, [&](uint64_t firstBlock, double* target) {
-    for (size_t lane = 0; lane < kGroupBlocks; lane += kLanes<VD>) {
-      const VD z = firstAccepted<VD>(firstBlock + lane, draw, [&](const Block& b, auto& accept) {
-        return sampler.candidate(openUniform53(b.w0, b.w1, 0), uniform53(b.w0, b.w1, 0), uniform53(b.w2, b.w3, 0), accept);
-      });
-      store(target + lane, mean + scale * z);
-    }
+  fillRejecting<double, VD>(draw, out, begin, end, [&](uint64_t firstBlock) {
+    const VD z = firstAccepted<VD>(firstBlock, draw, [&](const Block& b, auto& accept) {
+      return sampler.candidate(openUniform53(b.w0, b.w1, 0), uniform53(b.w0, b.w1, 0), uniform53(b.w2, b.w3, 0), accept);
+    });
+    return mean + scale * z;
   });
 }
 
