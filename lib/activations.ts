@@ -13,7 +13,7 @@
  */
 import type { ElementwisePass, FloatArray, Kernels } from '../binding.js';
 import { type ActivationName, type ActivationSpec, activationSpecs } from './spec/activations.js';
-import { allocateLike, floatArray, matchingArray, options as checkOptions, sameOrDisjoint } from './validate.js';
+import { allocateLike, floatArray, matchingArray, options as checkOptions, promised, sameOrDisjoint } from './validate.js';
 
 export interface ActivationOptions<T extends FloatArray> {
   /** Where to write the result: an array of x's type and length, or x itself for in place. */
@@ -77,14 +77,6 @@ function prepareBackward<T extends FloatArray>(
   return { gradOutput: grad, x: input, out };
 }
 
-/** Runs `start` and turns a synchronous validation error into a rejected Promise. */
-function promised<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return start();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
 
 function unaryOperation(kernels: Kernels, name: string, id: number, pass: ElementwisePass): UnaryOperation {
   const label = pass === 0 ? name : `${name}.derivative`;

@@ -124,3 +124,12 @@ export function allocateLike<T extends FloatArray>(like: T): T {
   const length = lengthOf(like);
   return (typedArrayKind(like) === 'Float32Array' ? new Float32Array(length) : new Float64Array(length)) as T;
 }
+
+/** Runs `start`, turning a synchronous validation error into a rejected Promise: Promise forms never throw. */
+export function promised<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -7,7 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import type { FloatArray, Kernels, RandomArray } from '../../binding.js';
 import { activeKernels } from '../backend.js';
-import { describe, message, options as checkOptions, rangeError, typedArrayKind, typeError, lengthOf } from '../validate.js';
+import {
+  describe,
+  lengthOf,
+  message,
+  options as checkOptions,
+  promised,
+  rangeError,
+  typeError,
+  typedArrayKind,
+} from '../validate.js';
 import {
   type DistributionName,
   type Dtype,
@@ -424,13 +433,6 @@ function sortedByKeys(keys: Uint32Array): Int32Array {
   return order.sort((i, j) => keys[2 * i]! - keys[2 * j]! || keys[2 * i + 1]! - keys[2 * j + 1]! || i - j);
 }
 
-function promised<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return start();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
 
 let defaultGeneratorInstance: Generator | undefined;
 
