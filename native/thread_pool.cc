@@ -1,17 +1,20 @@
 #include "thread_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <memory>
-#include <mutex>
 #include <thread>
-#include <vector>
+
+// Built only on what the oldest supported glibc and libstdc++ provide (docs/packaging.md): POSIX
+// mutexes and condition variables directly (GCC 12's std::condition_variable::wait needs
+// GLIBCXX_3.4.30), and no shared_ptr or growing containers (they pull in newer symbols).
 
 namespace kindling {
 namespace {
 
+// One parallelFor call. It lives on the caller's stack: the caller returns only when every chunk
+// is done and no helper still holds the job.
 struct Job {
   const std::function<void(size_t, size_t)>* body;
   size_t n;
@@ -19,75 +22,101 @@ struct Job {
   size_t chunks;
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
-  std::mutex mutex;
-  std::condition_variable finished;
+  unsigned helpers = 0;  // helpers inside work(), guarded by the pool's mutex
+  Job* queued = nullptr;  // the next job in the pool's queue
 
-  // Runs chunks until none are left; returns true if this call ran the job's last chunk.
-  bool work() {
+  bool exhausted() const { return next.load() >= chunks; }
+
+  void work() {
     size_t ran = 0;
     for (size_t i; (i = next.fetch_add(1)) < chunks; ++ran) {
       const size_t begin = i * chunk;
       (*body)(begin, std::min(n, begin + chunk));
     }
-    if (ran == 0) return false;
-    if (done.fetch_add(ran) + ran != chunks) return false;
-    std::lock_guard<std::mutex> lock(mutex);
-    finished.notify_all();
-    return true;
+    done.fetch_add(ran);
   }
 };
 
 class Pool {
  public:
+  Pool() {
+    pthread_mutex_init(&mutex_, nullptr);
+    pthread_cond_init(&wake_, nullptr);
+    pthread_cond_init(&finished_, nullptr);
+  }
+
   unsigned threads() const { return threads_.load(); }
 
   void setThreads(unsigned threads) {
     threads = std::clamp(threads, 1u, kMaxThreads);
+    pthread_mutex_lock(&mutex_);
     threads_.store(threads);
-    std::lock_guard<std::mutex> lock(mutex_);
-    while (helpers_.size() + 1 < threads) helpers_.emplace_back([this] { helperLoop(); });
-    wake_.notify_all();
+    // Helpers are started as needed and never stopped: beyond the thread count they sleep. The
+    // pool lives as long as the process (an addon is never unloaded).
+    for (; started_ + 1 < threads; ++started_) std::thread([this, index = started_] { helperLoop(index); }).detach();
+    pthread_cond_broadcast(&wake_);
+    pthread_mutex_unlock(&mutex_);
   }
 
-  void run(const std::shared_ptr<Job>& job) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      queue_.push_back(job);
-    }
-    wake_.notify_all();
-    job->work();
-    std::unique_lock<std::mutex> lock(job->mutex);
-    job->finished.wait(lock, [&] { return job->done.load() == job->chunks; });
+  void run(Job& job) {
+    pthread_mutex_lock(&mutex_);
+    job.queued = nullptr;
+    *(tail_ ? &tail_->queued : &head_) = &job;
+    tail_ = &job;
+    pthread_cond_broadcast(&wake_);
+    pthread_mutex_unlock(&mutex_);
+
+    job.work();
+
+    pthread_mutex_lock(&mutex_);
+    while (job.done.load() != job.chunks || job.helpers > 0) pthread_cond_wait(&finished_, &mutex_);
+    unlink(job);
+    pthread_mutex_unlock(&mutex_);
   }
 
  private:
-  // Helpers beyond the current thread count sleep; they are never joined, because the pool lives
-  // as long as the process (an addon is never unloaded).
-  void helperLoop() {
-    const size_t index = [this] {
-      std::lock_guard<std::mutex> lock(mutex_);
-      return started_++;
-    }();
-    std::unique_lock<std::mutex> lock(mutex_);
-    for (;;) {
-      wake_.wait(lock, [&] { return !queue_.empty() && index + 1 < threads_.load(); });
-      std::shared_ptr<Job> job = queue_.front();
-      if (job->next.load() >= job->chunks) {
-        queue_.pop_front();
-        continue;
-      }
-      lock.unlock();
-      job->work();
-      lock.lock();
+  // The first queued job with chunks left, or nullptr. Called with the mutex held.
+  Job* available() const {
+    for (Job* job = head_; job; job = job->queued) {
+      if (!job->exhausted()) return job;
+    }
+    return nullptr;
+  }
+
+  void unlink(Job& job) {
+    Job* previous = nullptr;
+    for (Job* current = head_; current; previous = current, current = current->queued) {
+      if (current != &job) continue;
+      *(previous ? &previous->queued : &head_) = job.queued;
+      if (tail_ == &job) tail_ = previous;
+      return;
     }
   }
 
+  void helperLoop(unsigned index) {
+    pthread_mutex_lock(&mutex_);
+    for (;;) {
+      Job* job = index + 1 < threads_.load() ? available() : nullptr;
+      if (!job) {
+        pthread_cond_wait(&wake_, &mutex_);
+        continue;
+      }
+      ++job->helpers;
+      pthread_mutex_unlock(&mutex_);
+      job->work();
+      pthread_mutex_lock(&mutex_);
+      --job->helpers;
+      pthread_cond_broadcast(&finished_);
+    }
+  }
+
+  pthread_mutex_t mutex_;
+  pthread_cond_t wake_;
+  pthread_cond_t finished_;
   std::atomic<unsigned> threads_{1};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::shared_ptr<Job>> queue_;
-  std::vector<std::thread> helpers_;
-  size_t started_ = 0;
+  unsigned started_ = 0;
+  Job* head_ = nullptr;
+  Job* tail_ = nullptr;
 };
 
 Pool& pool() {
@@ -115,11 +144,11 @@ void parallelFor(size_t n, size_t grain, size_t align, const std::function<void(
   const size_t wanted = std::min(n / grain, threads * 4);
   size_t chunk = (n + wanted - 1) / wanted;
   chunk = (chunk + align - 1) / align * align;
-  auto job = std::make_shared<Job>();
-  job->body = &body;
-  job->n = n;
-  job->chunk = chunk;
-  job->chunks = (n + chunk - 1) / chunk;
+  Job job;
+  job.body = &body;
+  job.n = n;
+  job.chunk = chunk;
+  job.chunks = (n + chunk - 1) / chunk;
   pool().run(job);
 }
 
