@@ -96,13 +96,19 @@ export function copySign(magnitude: number, sign: number): number {
   return negative ? -Math.abs(magnitude) : Math.abs(magnitude);
 }
 
-// Scratch words for reading and writing the bits of a float: the three arrays share one buffer.
+// Scratch words for reading the bits of a float: the three arrays share one buffer.
 const SCRATCH = new ArrayBuffer(8);
 const SCRATCH_F32 = new Float32Array(SCRATCH, 0, 1);
 const SCRATCH_F64 = new Float64Array(SCRATCH);
 const SCRATCH_U32 = new Uint32Array(SCRATCH);
 /** The index in SCRATCH_U32 of a double's sign and exponent word: 1 on little-endian hosts. */
 const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+// 2^-e for the exponents e that log32 and log64 take out of x. The native logOf rebuilds
+// m = x 2^-e from the bits; multiplying by the power is exact too, and faster in V8 than writing
+// the bits back and reading them as a float.
+const POW2_LOG_MIN = -1024;
+const POW2_LOG = powersOfTwo(POW2_LOG_MIN, 1022);
 
 // fdlibm's logf polynomial (FreeBSD e_logf.c, error < 2^-34.24)
 const LG1_32 = f(6.6666662693e-1);
@@ -116,12 +122,12 @@ const LN2_LO_LOG_32 = f(1.4286068e-6);
 export function log32(x: number): number {
   if (!(x > 0 && x < Infinity)) return x === 0 ? -Infinity : x < 0 ? NaN : x;
   const tiny = x < 2 ** -126;
-  SCRATCH_F32[0] = tiny ? x * 2 ** 25 : x;
-  // x = 2^k m with m in [sqrt(1/2), sqrt(2)), from the bits as in the native logOf
-  const bits = SCRATCH_U32[0]! + (0x3f800000 - 0x3f3504f3);
-  SCRATCH_U32[0] = (bits & 0x007fffff) + 0x3f3504f3;
-  const m = SCRATCH_F32[0]!;
-  const k = (bits >>> 23) - (tiny ? 152 : 127);
+  const scaled = tiny ? x * 2 ** 25 : x;
+  // x = 2^k m with m in [sqrt(1/2), sqrt(2)), the exponent taken from the bits as in the native logOf
+  SCRATCH_F32[0] = scaled;
+  const e = ((SCRATCH_U32[0]! + (0x3f800000 - 0x3f3504f3)) >>> 23) - 127;
+  const m = scaled * POW2_LOG[-e - POW2_LOG_MIN]!; // exact
+  const k = tiny ? e - 25 : e;
   const t = f(m - 1);
   const s = f(t / f(t + 2));
   const z = f(s * s);
@@ -144,11 +150,11 @@ const LG7_64 = 1.479819860511658591e-1;
 export function log64(x: number): number {
   if (!(x > 0 && x < Infinity)) return x === 0 ? -Infinity : x < 0 ? NaN : x;
   const tiny = x < 2 ** -1022;
-  SCRATCH_F64[0] = tiny ? x * 2 ** 54 : x;
-  const high = SCRATCH_U32[HIGH]! + (0x3ff00000 - 0x3fe6a09e);
-  SCRATCH_U32[HIGH] = (high & 0x000fffff) + 0x3fe6a09e;
-  const m = SCRATCH_F64[0]!;
-  const k = (high >>> 20) - (tiny ? 1077 : 1023);
+  const scaled = tiny ? x * 2 ** 54 : x;
+  SCRATCH_F64[0] = scaled;
+  const e = ((SCRATCH_U32[HIGH]! + (0x3ff00000 - 0x3fe6a09e)) >>> 20) - 1023;
+  const m = scaled * POW2_LOG[-e - POW2_LOG_MIN]!;
+  const k = tiny ? e - 54 : e;
   const t = m - 1;
   const s = t / (t + 2);
   const z = s * s;
@@ -160,10 +166,12 @@ export function log64(x: number): number {
   return s * (halfSquare + r) + k * LN2_LO_64 - halfSquare + t + k * LN2_HI_64;
 }
 
-// Cephes sinf and cosf's polynomials in r = x/(2 pi), highest degree first (see sinCos2Pi in
-// native/kernels/math-inl.h): sin(2 pi r) = 6r + r p(r^2), cos(2 pi r) = q(r^2) r^2 + 1.
+// Cephes sinf's and cosf's polynomials rewritten in r = x/(2 pi), highest degree first (see
+// sinCos2Pi in native/kernels/math-inl.h): with z = r^2, sin(2 pi r) = 6r + r p(z), and
+// cos(2 pi r) = 1 + bz + z q(z), b = -2 pi^2 rounded, summed so that 1 + bz's rounding error is kept.
 const SIN_2PI_32 = [-75.44565, 81.59377, -41.341675, 0.2831853].map(f);
-const COS_2PI_32 = [59.3497, -85.44714, 64.93936, -19.739208].map(f);
+const COS_2PI_32 = [59.3497, -85.44714, 64.93936, -5.807432e-7].map(f);
+const MINUS_2PI2_32 = f(-19.739208);
 
 /** round(4u), the nearest quarter turn, for float32 |u| < 2^20. */
 function quarterTurns32(u: number): number {
@@ -183,7 +191,9 @@ function cos2PiNearZero32(r: number): number {
   const z = f(r * r);
   let q = COS_2PI_32[0]!;
   for (let i = 1; i < COS_2PI_32.length; i++) q = f(f(q * z) + COS_2PI_32[i]!);
-  return f(f(q * z) + 1);
+  const a = f(z * MINUS_2PI2_32);
+  const w = f(a + 1);
+  return f(w + f(f(f(1 - w) + a) + f(z * q)));
 }
 
 /** sin(2 pi u) in float32 arithmetic, for u a multiple of 2^-24 with |u| < 2^20. */
@@ -202,15 +212,16 @@ export function cos2Pi32(u: number): number {
   return (k + 1) & 2 ? f(0 - v) : v;
 }
 
-// fdlibm's __kernel_sin and __kernel_cos polynomials in r = x/(2 pi), highest degree first.
+// fdlibm's __kernel_sin and __kernel_cos polynomials rewritten in r = x/(2 pi), the same way.
 const SIN_2PI_64 = [
   3.7813859205893228, -15.093830287058815, 42.05868552483791, -76.7058597089433, 81.60524927596886, -41.34170224039968,
   0.28318530717958645,
 ];
 const COS_2PI_64 = [
   -1.697786258825899, 7.90314500414306, -26.426252110769937, 60.2446413424593, -85.45681720660279, 64.9393940226682,
-  -19.739208802178716,
+  -1.2530591017479423e-15,
 ];
+const MINUS_2PI2_64 = -19.739208802178716;
 
 /** round(4u) for |u| < 2^49. */
 function quarterTurns64(u: number): number {
@@ -230,7 +241,9 @@ function cos2PiNearZero64(r: number): number {
   const z = r * r;
   let q = COS_2PI_64[0]!;
   for (let i = 1; i < COS_2PI_64.length; i++) q = q * z + COS_2PI_64[i]!;
-  return q * z + 1;
+  const a = z * MINUS_2PI2_64;
+  const w = a + 1;
+  return w + ((1 - w + a) + z * q);
 }
 
 /** sin(2 pi u) in float64 arithmetic, for u a multiple of 2^-53 with |u| < 2^49. */
