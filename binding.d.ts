@@ -53,7 +53,7 @@ export interface Kernels {
   /**
    * Fills out[i] with value start + i of a draw of distribution `id` by the generator (key0, key1)
    * at block offset offsetHigh * 2^32 + offsetLow (docs/rng.md §2), with the distribution's
-   * derived parameters (at most 12, in the output's precision; see lib/random/distributions.ts).
+   * derived parameters (at most 16, in the output's precision; see lib/random/distributions.ts).
    */
   random(
     id: number,

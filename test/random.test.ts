@@ -234,6 +234,18 @@ describe('Generator', () => {
       ['a negative std', (g) => g.normal(3, { std: -1 }), RangeError, /for std but received -1$/],
       ['a NaN mean', (g) => g.normal(3, { mean: NaN }), RangeError, /for mean but received NaN$/],
       ['an empty truncation', (g) => g.truncatedNormal(3, { a: 1, b: 1 }), RangeError, /for b/],
+      [
+        'absolute bounds that meet in standard deviations',
+        (g) => g.truncatedNormal(3, { mean: 1e6, a: 1, b: 1 + 2 ** -52, bounds: 'absolute' }),
+        RangeError,
+        /^Expected absolute bounds that stay apart in standard deviations for b but received 1.0000000000000002, which/,
+      ],
+      [
+        'preserveVariance with absolute bounds',
+        (g) => g.truncatedNormal(3, { a: -1, b: 1, bounds: 'absolute', preserveVariance: true }),
+        RangeError,
+        /for bounds but received "absolute"$/,
+      ],
       ['integers without high', (g) => g.integers(3, {} as never), TypeError, /for high but received undefined$/],
       ['integers over 2^32 apart', (g) => g.integers(3, { low: -1, high: 2 ** 32 }), RangeError, /for high/],
       ['a probability above 1', (g) => g.bernoulli(3, { p: 1.5 }), RangeError, /for p but received 1.5$/],

@@ -134,7 +134,7 @@ function checkDraw(
     throw new TypeError(`Expected ${RANDOM_OUTPUTS[name].join(' or ')} for out`);
   }
   if (typedArrayKind(params) !== 'Float64Array') throw new TypeError('Expected a Float64Array for params');
-  if (lengthOf(params) > 12) throw new RangeError('Expected at most 12 params');
+  if (lengthOf(params) > 16) throw new RangeError('Expected at most 16 params');
   const draw = {
     name,
     key0: checkWord(key0, 'key0', 0xffffffff),

@@ -82,11 +82,11 @@ function attemptOf(name: DistributionName, float32: boolean, p: Float64Array): A
       return product >= threshold ? (high + low) >>> 0 : undefined;
     };
   }
-  const [proposal, a, b, mean, scale, width, mSquared, m, alpha, sign, far] = Array.from(p);
+  const [proposal, a, b, mean, scale, width, mSquared, m, alpha, sign, far, lowest, highest] = Array.from(p);
   const round = float32 ? f : (x: number) => x;
   const exp = float32 ? exp32 : exp64;
   const log = float32 ? log32 : log64;
-  const finish = (z: number) => round(mean! + round(scale! * z));
+  const finish = (z: number) => Math.min(Math.max(round(mean! + round(scale! * z)), lowest!), highest!);
   return (w) => {
     // The attempt's uniforms (docs/rng.md §3): open and half-open forms of the first, and a second.
     const openU = float32 ? openUniform32(w[0]!) : openUniform53(w[0]!, w[1]!);

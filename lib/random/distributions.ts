@@ -73,31 +73,44 @@ export function normalParams(mean: number, std: number, dtype: Dtype): number[] 
 export const TruncatedProposal = { normal: 0, uniform: 1, exponential: 2 } as const;
 
 /**
- * The standard deviation of the standard normal truncated to [a, b], by Simpson's rule on
- * [max(a, -40), min(b, 40)] (the density beyond is below 1e-300): exact to about 1e-13.
+ * The standard deviation of the standard normal truncated to [a, b] (a < b). Simpson's rule in
+ * the offset t from o, the point of [a, b] nearest 0, with the density relative to its value at o,
+ * exp(-t(2o + t)/2), which neither underflows nor loses the scale of narrow intervals; the
+ * variance is taken about the mean in a second pass, so nothing cancels. The range is cut where
+ * the relative density falls below e^-750. Accurate to about 1e-12 relative.
  */
 export function truncatedStd(a: number, b: number): number {
-  const from = Math.max(a, -40);
-  const to = Math.min(b, 40);
+  const origin = a > 0 ? a : b < 0 ? b : 0;
+  const reach = Math.sqrt(origin * origin + 1500); // t(2o + t)/2 = 750 at t = -o +- reach
+  const from = Math.max(a - origin, -origin - reach);
+  const to = Math.min(b - origin, -origin + reach);
   const intervals = 20_000;
   const h = (to - from) / intervals;
+  const weightAt = (i: number) => {
+    const t = from + i * h;
+    return [t, (i === 0 || i === intervals ? 1 : i % 2 === 1 ? 4 : 2) * Math.exp(-0.5 * t * (2 * origin + t))] as const;
+  };
   let mass = 0;
   let first = 0;
-  let second = 0;
   for (let i = 0; i <= intervals; i++) {
-    const z = from + i * h;
-    const weight = (i === 0 || i === intervals ? 1 : i % 2 === 1 ? 4 : 2) * Math.exp(-0.5 * z * z);
+    const [t, weight] = weightAt(i);
     mass += weight;
-    first += weight * z;
-    second += weight * z * z;
+    first += weight * t;
   }
   const mean = first / mass;
-  return Math.sqrt(second / mass - mean * mean);
+  let second = 0;
+  for (let i = 0; i <= intervals; i++) {
+    const [t, weight] = weightAt(i);
+    second += weight * (t - mean) * (t - mean);
+  }
+  return Math.sqrt(second / mass);
 }
 
 /**
  * truncatedNormal (docs/rng.md §3), bounds a < b in standard deviations: proposal, a, b, mean,
- * scale, b - a, m^2, m, alpha, sign, far end; chosen and computed in float64, then rounded to the dtype.
+ * scale, b - a, m^2, m, alpha, sign, far end, and the lowest and highest values allowed; chosen
+ * and computed in float64, then rounded to the dtype. The value bounds are the given absolute
+ * bounds, or the images of a and b, so that rounding can never put a value outside them.
  */
 export function truncatedNormalParams(
   mean: number,
@@ -106,6 +119,7 @@ export function truncatedNormalParams(
   b: number,
   preserveVariance: boolean,
   dtype: Dtype,
+  absolute?: readonly [number, number],
 ): number[] {
   const round = rounder(dtype);
   const m = a > 0 ? a : b < 0 ? -b : 0;
@@ -119,8 +133,10 @@ export function truncatedNormalParams(
   const alpha = (m + Math.sqrt(m * m + 4)) / 2;
   const sign = b <= 0 ? -1 : 1;
   const far = sign > 0 ? b : -a;
-  const scale = preserveVariance ? std / truncatedStd(a, b) : std;
-  return [proposal, a, b, mean, scale, width, m * m, m, alpha, sign, far].map((value, i) => (i === 0 ? value : round(value)));
+  const scale = round(preserveVariance ? std / truncatedStd(a, b) : std);
+  const [meanT, aT, bT] = [round(mean), round(a), round(b)];
+  const [lowest, highest] = absolute ?? [round(meanT + round(scale * aT)), round(meanT + round(scale * bT))];
+  return [proposal, aT, bT, meanT, scale, round(width), round(m * m), round(m), round(alpha), sign, round(far), round(lowest), round(highest)];
 }
 
 /** integers in [low, high), high - low <= 2^32: low as a word, the range as a word (0 for 2^32), Lemire's threshold. */

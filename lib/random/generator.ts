@@ -316,15 +316,23 @@ export class Generator {
         if (typeof value !== 'number' || Number.isNaN(value)) throw typeError('a number (possibly infinite)', name, value);
         return value;
       };
-      let a = bound(opts.a, 'a', -2);
-      let b = bound(opts.b, 'b', 2);
-      if (opts.bounds === 'absolute') [a, b] = [(a - mean) / std, (b - mean) / std];
-      else if (opts.bounds !== undefined && opts.bounds !== 'std') throw typeError('"std" or "absolute"', 'bounds', opts.bounds);
-      if (!(a < b)) throw rangeError(`a bound above a (${opts.a ?? -2})`, 'b', opts.b ?? 2);
+      const [givenA, givenB] = [bound(opts.a, 'a', -2), bound(opts.b, 'b', 2)];
+      if (!(givenA < givenB)) throw rangeError(`a bound above a (${givenA})`, 'b', givenB);
       if (opts.preserveVariance !== undefined && typeof opts.preserveVariance !== 'boolean') {
         throw typeError('a boolean', 'preserveVariance', opts.preserveVariance);
       }
-      return truncatedNormalParams(mean, std, a, b, opts.preserveVariance === true, dtype);
+      const absolute = opts.bounds === 'absolute';
+      if (!absolute && opts.bounds !== undefined && opts.bounds !== 'std') throw typeError('"std" or "absolute"', 'bounds', opts.bounds);
+      if (absolute && opts.preserveVariance === true) {
+        // Rescaling after truncation would move values past absolute bounds.
+        throw rangeError('bounds in standard deviations (bounds: "std") with preserveVariance', 'bounds', opts.bounds);
+      }
+      const [a, b] = absolute ? [(givenA - mean) / std, (givenB - mean) / std] : [givenA, givenB];
+      if (!(a < b)) {
+        const received = `${givenB}, which with a = ${givenA}, mean ${mean} and std ${std} is no wider than a in standard deviations`;
+        throw new RangeError(message('absolute bounds that stay apart in standard deviations', 'b', received));
+      }
+      return truncatedNormalParams(mean, std, a, b, opts.preserveVariance === true, dtype, absolute ? [givenA, givenB] : undefined);
     });
   }
 

@@ -229,17 +229,24 @@ void normal64Kernel(const Draw& draw, double* out, uint64_t begin, uint64_t end)
 enum TruncatedProposal { kNormalProposal = 0, kUniformProposal = 1, kExponentialProposal = 2 };
 
 // params (docs/rng.md §3, in the output's precision): proposal, a, b, mean, scale, b - a, m^2, m,
-// alpha, sign, far end. u and v are a candidate's two uniforms from its attempt's block, in (0, 1)
-// for the ones that take a logarithm.
+// alpha, sign, far end, lowest and highest value. u and v are a candidate's two uniforms from its
+// attempt's block, in (0, 1) for the ones that take a logarithm.
 template <typename V>
 struct TruncatedNormal {
   using T = typename VectorOf<V>::T;
   int proposal;
-  T a, b, width, mSquared, m, alpha, sign, far;
+  T a, b, mean, scale, width, mSquared, m, alpha, sign, far, lowest, highest;
 
   explicit TruncatedNormal(const double* p)
-      : proposal(static_cast<int>(p[0])), a(T(p[1])), b(T(p[2])), width(T(p[5])), mSquared(T(p[6])),
-        m(T(p[7])), alpha(T(p[8])), sign(T(p[9])), far(T(p[10])) {}
+      : proposal(static_cast<int>(p[0])), a(T(p[1])), b(T(p[2])), mean(T(p[3])), scale(T(p[4])), width(T(p[5])),
+        mSquared(T(p[6])), m(T(p[7])), alpha(T(p[8])), sign(T(p[9])), far(T(p[10])), lowest(T(p[11])),
+        highest(T(p[12])) {}
+
+  // mean + scale z, kept within the value bounds that rounding could otherwise cross by an ulp.
+  V value(V z) const {
+    const V v = mean + scale * z;
+    return v < lowest ? splat<V>(lowest) : (v > highest ? splat<V>(highest) : v);
+  }
 
   template <typename Mask>
   V candidate(V openU, V u, V v, Mask& accept) const {
@@ -267,23 +274,19 @@ struct TruncatedNormal {
 
 void truncatedNormal32Kernel(const Draw& draw, float* out, uint64_t begin, uint64_t end) {
   const TruncatedNormal<VF> sampler(draw.params);
-  const float mean = static_cast<float>(draw.params[3]), scale = static_cast<float>(draw.params[4]);
   fillRejecting<float, VF>(draw, out, begin, end, [&](uint64_t firstBlock) {
-    const VF z = firstAccepted<VF>(firstBlock, draw, [&](const Block& b, auto& accept) {
+    return sampler.value(firstAccepted<VF>(firstBlock, draw, [&](const Block& b, auto& accept) {
       return sampler.candidate(openUniform32(b.w0), uniform24(b.w0), uniform24(b.w1), accept);
-    });
-    return mean + scale * z;
+    }));
   });
 }
 
 void truncatedNormal64Kernel(const Draw& draw, double* out, uint64_t begin, uint64_t end) {
   const TruncatedNormal<VD> sampler(draw.params);
-  const double mean = draw.params[3], scale = draw.params[4];
   fillRejecting<double, VD>(draw, out, begin, end, [&](uint64_t firstBlock) {
-    const VD z = firstAccepted<VD>(firstBlock, draw, [&](const Block& b, auto& accept) {
+    return sampler.value(firstAccepted<VD>(firstBlock, draw, [&](const Block& b, auto& accept) {
       return sampler.candidate(openUniform53(b.w0, b.w1, 0), uniform53(b.w0, b.w1, 0), uniform53(b.w2, b.w3, 0), accept);
-    });
-    return mean + scale * z;
+    }));
   });
 }
 

@@ -9,7 +9,7 @@ namespace kindling {
 // Blocks are used in groups of this many (docs/rng.md §2), the widest vector any level computes.
 constexpr size_t kGroupBlocks = 16;
 
-constexpr size_t kMaxDrawParams = 12;
+constexpr size_t kMaxDrawParams = 16;
 
 // One draw: the generator's key and offset when it was made, and the distribution's parameters,
 // already derived by the TypeScript side (lib/random/distributions.ts) in the output's precision,
