@@ -36,3 +36,6 @@ export {
   defaultGenerator,
   manualSeed,
 } from './random/generator.js';
+
+/** Weight initializers (docs/initializers.md): init.kaimingNormal, init.glorotUniform, init.computeFans, init.fromRecipe, … */
+export * as init from './init/index.js';
