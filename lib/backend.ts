@@ -128,7 +128,7 @@ function tryLoad(label: string, load: () => { addon: Addon; path: string }, reas
 }
 
 /** Loads the addon (Node caches the module), or returns null with the reasons why not. */
-export function loadNative(reasons: string[], env: NodeJS.ProcessEnv = process.env): NativeAddon | null {
+export function loadNative(reasons: string[], env: Readonly<Record<string, string | undefined>> = process.env): NativeAddon | null {
   const override = env.KINDLING_NATIVE_PATH;
   if (override) {
     const loaded = tryLoad('KINDLING_NATIVE_PATH', () => ({ addon: requireNative(override) as Addon, path: override }), reasons);
@@ -191,7 +191,7 @@ export interface Selection {
 }
 
 /** Chooses the backend from the environment; never throws. */
-export function selectBackend(env: NodeJS.ProcessEnv = process.env): Selection {
+export function selectBackend(env: Readonly<Record<string, string | undefined>> = process.env): Selection {
   const reasons: string[] = [];
   const fallback = (): Selection => ({
     kernels: fallbackKernels,

@@ -2,6 +2,12 @@
 // on libuv's threads, and registration. The TypeScript facade has already validated user input;
 // the checks here only make sure a direct caller can never make the addon read or write outside
 // an array.
+//
+// A worker thread terminated while Promise calls are pending still runs their completions, on an
+// environment that can no longer run JavaScript: settling the Promise fails there, and without
+// this node-addon-api would rethrow that failure as a C++ exception nothing can catch, aborting
+// the whole process. With it, the unthrowable error is dropped (no JavaScript is left to see it).
+#define NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
 #include <napi.h>
 
 #include <cmath>
