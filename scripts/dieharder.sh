@@ -3,8 +3,8 @@
 # loads) into the dieharder battery through stdin (-g 200, stdin_input_raw), and prints a count of
 # PASSED / WEAK / FAILED at the end.
 #
-#   scripts/dieharder.sh                 the whole battery (dieharder -a): an hour or more
-#   scripts/dieharder.sh --quick         a handful of tests (a few minutes)
+#   scripts/dieharder.sh                 the whole battery (dieharder -a): about 25 minutes
+#   scripts/dieharder.sh --quick         a dozen tests (about 6 minutes)
 #   scripts/dieharder.sh --tests "0 2 100" [--seed N] [--log FILE] [-- more dieharder options]
 #
 # Every test run alone (--quick, --tests) reads the stream from its start; -a reads one
