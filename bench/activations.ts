@@ -5,24 +5,13 @@
  *
  *   npx tsc -p . && npx vite-node bench/activations.ts [--json results.json]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Kernels, SimdLevel } from '../binding.js';
 import type { ActivationName } from '../lib/spec/activations.js';
+import { built, machine } from './harness.js';
 
-// The library is loaded from its compiled CommonJS build, the code users run. vite-node's
-// transform of the TypeScript source turns every call between modules into a getter lookup, which
-// slows the fallback by 20-40 % and would flatter the native-to-fallback ratios.
-const requireBuilt = createRequire(__filename);
-function built<T>(path: string): T {
-  try {
-    return requireBuilt(`../dist/cjs/${path}`) as T;
-  } catch (error) {
-    throw new Error(`cannot load dist/cjs/${path} (run npx tsc -p . first): ${(error as Error).message}`);
-  }
-}
 const { loadNative, SIMD_LEVELS } = built<typeof import('../lib/backend.js')>('backend.js');
 const { createActivations } = built<typeof import('../lib/activations.js')>('activations.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
@@ -216,24 +205,6 @@ function benchmark(spec: (typeof activationSpecs)[number], size: number): Result
   }));
 }
 
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8').split('\n\n').filter((block) => block.trim());
-  const field = (block: string, name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1];
-  const cores = new Set(cpuinfo.map((block) => `${field(block, 'physical id')}/${field(block, 'core id')}`));
-  return {
-    cpu: field(cpuinfo[0] ?? '', 'model name') ?? cpus()[0]?.model ?? 'unknown',
-    logicalCpus: cpuinfo.length || cpus().length,
-    physicalCores: cores.size,
-    node: process.version,
-    v8: process.versions.v8,
-    addon: native?.path ?? null,
-    compiledSimd: native ? [...native.addon.compiledSimd] : [],
-    supportedSimd: native ? [...native.addon.supportedSimd] : [],
-    defaultThreads: native ? defaultThreads : null,
-    // Other work on the machine takes cores from the thread pool: the multi-thread rows need an idle machine.
-    loadAverageAtStart: loadavg()[0]!,
-  };
-}
 
 const sizeLabel = (n: number) => n.toExponential().replace('e+', 'e');
 const fixed = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -252,7 +223,7 @@ function table(results: readonly Result[]): string {
   return rows.join('\n');
 }
 
-const info = machine();
+const info = machine(native, defaultThreads);
 const header = [
   '# kindling: forward activations on Float32Array',
   '',

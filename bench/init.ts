@@ -8,21 +8,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FloatArray, Kernels } from '../binding.js';
+import { built } from './harness.js';
 
-// The library is loaded from its compiled CommonJS build, the code users run (see bench/activations.ts).
-const requireBuilt = createRequire(__filename);
-function built<T>(path: string): T {
-  try {
-    return requireBuilt(`../dist/cjs/${path}`) as T;
-  } catch (error) {
-    throw new Error(`cannot load dist/cjs/${path} (run npx tsc -p . first): ${(error as Error).message}`);
-  }
-}
 const { loadNative } = built<typeof import('../lib/backend.js')>('backend.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
 const { Generator } = built<typeof import('../lib/random/generator.js')>('random/generator.js');

@@ -16,17 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kernels, SimdLevel } from '../binding.js';
 import type { Generator as GeneratorClass } from '../lib/random/generator.js';
+import { built, machine } from './harness.js';
 
-// The library is loaded from its compiled CommonJS build, the code users run, for the reason
-// bench/activations.ts gives: vite-node's transform of the source slows the fallback.
-const requireBuilt = createRequire(__filename);
-function built<T>(path: string): T {
-  try {
-    return requireBuilt(`../dist/cjs/${path}`) as T;
-  } catch (error) {
-    throw new Error(`cannot load dist/cjs/${path} (run npx tsc -p . first): ${(error as Error).message}`);
-  }
-}
 const { loadNative, SIMD_LEVELS } = built<typeof import('../lib/backend.js')>('backend.js');
 const { Generator } = built<typeof import('../lib/random/generator.js')>('random/generator.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
@@ -612,23 +603,6 @@ async function benchmark(c: Case, size: number, peerRuns: readonly PeerRun[]): P
 
 // ---- Report -------------------------------------------------------------------------------
 
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8').split('\n\n').filter((block) => block.trim());
-  const field = (block: string, name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1];
-  const cores = new Set(cpuinfo.map((block) => `${field(block, 'physical id')}/${field(block, 'core id')}`));
-  return {
-    cpu: field(cpuinfo[0] ?? '', 'model name') ?? cpus()[0]?.model ?? 'unknown',
-    logicalCpus: cpuinfo.length || cpus().length,
-    physicalCores: cores.size,
-    node: process.version,
-    v8: process.versions.v8,
-    addon: native?.path ?? null,
-    compiledSimd: native ? [...native.addon.compiledSimd] : [],
-    supportedSimd: native ? [...native.addon.supportedSimd] : [],
-    defaultThreads: native ? defaultThreads : null,
-    loadAverageAtStart: loadavg()[0]!,
-  };
-}
 
 const sizeLabel = (n: number) => n.toExponential().replace('e+', 'e');
 const fixed = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 0.1 ? value.toFixed(2) : value.toFixed(3));
@@ -649,7 +623,7 @@ function table(results: readonly Result[]): string {
   return rows.join('\n');
 }
 
-const info = machine();
+const info = machine(native, defaultThreads);
 console.log(
   [
     '# kindling: random draws into preallocated arrays',

@@ -1,0 +1,42 @@
+/**
+ * What every benchmark shares: loading the library from its compiled build, and describing the
+ * machine a run was measured on.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import type { Addon } from '../binding.js';
+
+// The library is loaded from its compiled CommonJS build, the code users run. vite-node's
+// transform of the TypeScript source turns every call between modules into a getter lookup, which
+// slows the fallback by 20-40 % and would flatter the native-to-fallback ratios.
+const requireBuilt = createRequire(__filename);
+
+/** A module of dist/cjs, e.g. built<typeof import('../lib/backend.js')>('backend.js'). */
+export function built<T>(path: string): T {
+  try {
+    return requireBuilt(`../dist/cjs/${path}`) as T;
+  } catch (error) {
+    throw new Error(`cannot load dist/cjs/${path} (run npx tsc -p . first): ${(error as Error).message}`);
+  }
+}
+
+/** The CPU, Node and addon a run was measured with. */
+export function machine(native: { addon: Addon; path: string } | null, defaultThreads: number) {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8').split('\n\n').filter((block) => block.trim());
+  const field = (block: string, name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1];
+  const cores = new Set(cpuinfo.map((block) => `${field(block, 'physical id')}/${field(block, 'core id')}`));
+  return {
+    cpu: field(cpuinfo[0] ?? '', 'model name') ?? cpus()[0]?.model ?? 'unknown',
+    logicalCpus: cpuinfo.length || cpus().length,
+    physicalCores: cores.size,
+    node: process.version,
+    v8: process.versions.v8,
+    addon: native?.path ?? null,
+    compiledSimd: native ? [...native.addon.compiledSimd] : [],
+    supportedSimd: native ? [...native.addon.supportedSimd] : [],
+    defaultThreads: native ? defaultThreads : null,
+    // Other work on the machine takes cores from the thread pool: the multi-thread rows need an idle machine.
+    loadAverageAtStart: loadavg()[0]!,
+  };
+}
