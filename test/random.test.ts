@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Kernels, RandomArray } from '../binding.js';
 import { Generator, defaultGenerator, manualSeed } from '../lib/random/generator.js';
@@ -35,6 +36,9 @@ const drawOf = (method: string): Draw =>
 
 const sha256 = (array: RandomArray) =>
   createHash('sha256').update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)).digest('hex');
+
+// float64 normals take 2 values per block, in groups of 16 blocks (docs/rng.md §2).
+const blocksAfterNormal64 = (size: number) => 16n * BigInt(Math.ceil(size / 32));
 
 const hex = (words: ArrayLike<number>) => Array.from(words, (w) => w.toString(16).padStart(8, '0')).join(' ');
 
@@ -104,6 +108,15 @@ describe.each(backends)('$label', ({ kernels }: TestBackend) => {
       expect(result).toBe(out);
       expect(firstDifference(out, sync)).toBe(-1);
     });
+  });
+
+  it('fills an out array from another realm exactly like one of this realm', () => {
+    const foreign = runInNewContext('new Float64Array(1000)') as Float64Array;
+    const local = seeded().normal(1000, { out: new Float64Array(1000) });
+    const generator = seeded();
+    generator.normal(1000, { out: foreign });
+    expect(firstDifference(foreign, local)).toBe(-1);
+    expect(generator.offset).toBe(blocksAfterNormal64(1000));
   });
 
   it('keeps concurrent Promise draws deterministic, whatever order they finish in', async () => {

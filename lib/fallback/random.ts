@@ -6,6 +6,7 @@
 import type { RandomArray } from '../../binding.js';
 import { type DistributionName, GROUP_BLOCKS, TruncatedProposal, valuesPerBlock } from '../random/distributions.js';
 import { mulHiLo, philox } from '../random/philox.js';
+import { typedArrayKind } from '../validate.js';
 import { cos2Pi32, cos2Pi64, exp32, exp64, log32, log64, sin2Pi32, sin2Pi64 } from './math.js';
 
 const f = Math.fround;
@@ -114,7 +115,7 @@ const words = new Uint32Array(4);
 
 /** Fills out[i] with value start + i of the draw, for i < out.length. */
 export function fillRandom(draw: DrawSpec, out: RandomArray, start: number): void {
-  const float32 = !(out instanceof Float64Array);
+  const float32 = typedArrayKind(out) !== 'Float64Array';
   const perBlock = valuesPerBlock(draw.name, out);
   const groupValues = GROUP_BLOCKS * perBlock;
   const end = start + out.length;

@@ -5,6 +5,7 @@
  * whatever is computed here is identical for the native kernels and the fallback by construction.
  */
 import type { RandomArray } from '../../binding.js';
+import { typedArrayKind } from '../validate.js';
 
 export type Dtype = 'float32' | 'float64';
 
@@ -13,7 +14,7 @@ export type DistributionName = (typeof distributionNames)[number];
 
 /** Values per block (docs/rng.md §2): a draw of n values uses 16 * ceil(n / (16 v)) blocks. */
 export function valuesPerBlock(name: DistributionName, out: RandomArray): number {
-  const is64 = out instanceof Float64Array;
+  const is64 = typedArrayKind(out) === 'Float64Array'; // (instanceof would miss arrays of other realms)
   switch (name) {
     case 'bits':
       return 4;
