@@ -16,6 +16,9 @@ export type FloatArray = Float32Array | Float64Array;
 /** 0: f(x); 1: f'(x). */
 export type ElementwisePass = 0 | 1;
 
+/** What a backward call is given besides gradOutput: 0 the input x; 1 the output y = f(x). */
+export type BackwardSource = 0 | 1;
+
 /** The array types random draws fill: floats for the continuous distributions, Uint32Array for bits, Int32Array or Uint32Array for integers, Uint8Array for bernoulli. */
 export type RandomArray = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array;
 
@@ -37,13 +40,26 @@ export interface Kernels {
    * `out` was detached or resized before then. SharedArrayBuffer views are used in place.
    */
   activationAsync(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): Promise<void>;
-  /** out[i] = gradOutput[i] * f'(x[i]); `out` may be gradOutput or x itself. */
-  activationBackward(id: number, gradOutput: FloatArray, x: FloatArray, out: FloatArray, a: number, b: number): void;
+  /**
+   * out[i] = gradOutput[i] * f'(x[i]), from input[i] = x[i] (source 0) or from input[i] = y[i] =
+   * f(x[i]) (source 1, which throws a RangeError for an activation whose derivative is not a
+   * function of its output); `out` may be gradOutput or input itself.
+   */
+  activationBackward(
+    id: number,
+    source: BackwardSource,
+    gradOutput: FloatArray,
+    input: FloatArray,
+    out: FloatArray,
+    a: number,
+    b: number,
+  ): void;
   /** The same off the JavaScript thread, on the terms of activationAsync. */
   activationBackwardAsync(
     id: number,
+    source: BackwardSource,
     gradOutput: FloatArray,
-    x: FloatArray,
+    input: FloatArray,
     out: FloatArray,
     a: number,
     b: number,

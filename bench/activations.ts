@@ -40,6 +40,9 @@ interface Contender {
 // The loop a user would write without kindling, one per table entry (the compiler asks for a new
 // one when the table grows). Each is its own function so V8 inlines its formula, as in user code.
 const naiveLoops: Record<ActivationName, Run> = {
+  identity(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]!;
+  },
   relu(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = Math.max(0, x[i]!);
   },
@@ -49,6 +52,13 @@ const naiveLoops: Record<ActivationName, Run> = {
   tanh(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
   },
+  // @piecewise
+
+  // @logistic
+
+  // @exponential
+
+  // @gelu
 };
 
 /** Through the public functions, validation included, as users call them. */

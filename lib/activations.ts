@@ -1,125 +1,240 @@
 /**
- * The public activation functions, built from the table in spec/activations.ts over any Kernels
- * (a native SIMD level or the fallback). Each activation is a function object:
+ * The public element-wise activations, built from the table in spec/activations.ts over any
+ * Kernels (a native SIMD level or the fallback). Each activation is a function object:
  *
- *   tanh(x, { out })                      f(x)
- *   tanh.derivative(x, { out })           f'(x)
- *   tanh.backward(gradOutput, x, { out }) gradOutput * f'(x)
- *   tanh.async(x, { out }), tanh.derivative.async(...), tanh.backward.async(...)   Promise forms
+ *   f(x, { out, ...params })                          f(x)
+ *   f.derivative(x, { out, ...params })               f'(x)
+ *   f.backward(gradOutput, x, { out, ...params })     gradOutput * f'(x)
+ *   f.backwardFromOutput(gradOutput, y, { ... })      the same from y = f(x), where the table offers it
+ *   .async on each                                     Promise forms
  *
+ * Parameters (leakyRelu's negativeSlope, elu's alpha, …) are options with the table's defaults.
  * `out` must have x's type and length; it may be x (or gradOutput) itself, but must not partly
  * overlap it. Without `out` a new array of x's type is returned. Input is validated here, once,
  * before anything is written.
  */
-import type { ElementwisePass, FloatArray, Kernels } from '../binding.js';
-import { type ActivationName, type ActivationSpec, activationSpecs } from './spec/activations.js';
-import { allocateLike, floatArray, matchingArray, options as checkOptions, promised, sameOrDisjoint } from './validate.js';
+import type { BackwardSource, ElementwisePass, FloatArray, Kernels } from '../binding.js';
+import { type ActivationName, type ActivationSpec, type ParamSpec, activationSpecs, kernelOf } from './spec/activations.js';
+import {
+  allocateLike,
+  describe,
+  floatArray,
+  matchingArray,
+  message,
+  options as checkOptions,
+  promised,
+  rangeError,
+  sameOrDisjoint,
+  typeError,
+} from './validate.js';
+
+type Spec = (typeof activationSpecs)[number];
+type SpecOf<N extends ActivationName> = Extract<Spec, { readonly name: N }>;
+type ParamNames<N extends ActivationName> = Extract<SpecOf<N>['params'][number], ParamSpec>['name'];
+type VariantOption<N extends ActivationName> = SpecOf<N> extends {
+  readonly variants: { readonly option: infer O extends string; readonly rows: infer R };
+}
+  ? { readonly [key in O]?: keyof R & string }
+  : unknown;
 
 export interface ActivationOptions<T extends FloatArray> {
   /** Where to write the result: an array of x's type and length, or x itself for in place. */
   readonly out?: T;
 }
 
-export interface UnaryOperation {
-  <T extends FloatArray>(x: T, options?: ActivationOptions<T>): T;
+/** The options of activation N: `out`, its parameters, and the variant option (gelu's approximate). */
+export type OptionsOf<N extends ActivationName, T extends FloatArray> = ActivationOptions<T> & {
+  readonly [P in ParamNames<N>]?: number;
+} & VariantOption<N>;
+
+export interface UnaryOperation<O = ActivationOptions<FloatArray>> {
+  <T extends FloatArray>(x: T, options?: O & ActivationOptions<T>): T;
   /** The same, off the event loop with native kernels; the Promise resolves to the result array. */
-  async<T extends FloatArray>(x: T, options?: ActivationOptions<T>): Promise<T>;
+  async<T extends FloatArray>(x: T, options?: O & ActivationOptions<T>): Promise<T>;
 }
 
-export interface BackwardOperation {
-  <T extends FloatArray>(gradOutput: T, x: T, options?: ActivationOptions<T>): T;
-  async<T extends FloatArray>(gradOutput: T, x: T, options?: ActivationOptions<T>): Promise<T>;
+export interface BackwardOperation<O = ActivationOptions<FloatArray>> {
+  <T extends FloatArray>(gradOutput: T, input: T, options?: O & ActivationOptions<T>): T;
+  async<T extends FloatArray>(gradOutput: T, input: T, options?: O & ActivationOptions<T>): Promise<T>;
 }
 
-export interface Activation extends UnaryOperation {
+export interface Activation<O = ActivationOptions<FloatArray>> extends UnaryOperation<O> {
   /** f'(x), element-wise. */
-  readonly derivative: UnaryOperation;
+  readonly derivative: UnaryOperation<O>;
   /** gradOutput * f'(x), element-wise: the gradient with respect to x. */
-  readonly backward: BackwardOperation;
+  readonly backward: BackwardOperation<O>;
+  /** gradOutput * f'(x) computed from y = f(x); only where the table gives `fromOutput`. */
+  readonly backwardFromOutput?: BackwardOperation<O>;
   /** The table entry: formulas, kink conventions, accuracy budget. */
   readonly spec: ActivationSpec;
 }
 
-export type Activations = { readonly [name in ActivationName]: Activation };
+export type Activations = {
+  readonly [N in ActivationName]: Activation<OptionsOf<N, FloatArray>> &
+    (SpecOf<N> extends { readonly fromOutput: string } ? { readonly backwardFromOutput: BackwardOperation<OptionsOf<N, FloatArray>> } : unknown);
+};
 
-const OPTION_NAMES = ['out'] as const;
+/** A kernel call resolved from a row and its options: which kernel, with which two parameters. */
+interface KernelChoice {
+  readonly id: number;
+  readonly a: number;
+  readonly b: number;
+}
 
-interface PreparedUnary<T extends FloatArray> {
+const DOMAIN_TEXT: Record<ParamSpec['domain'], string> = {
+  finite: 'a finite number',
+  positive: 'a finite number > 0',
+  nonnegative: 'a finite number >= 0',
+};
+
+function paramValue(param: ParamSpec, value: unknown, label: string): number {
+  if (value === undefined && param.default !== undefined) return param.default;
+  const name = `${label} option ${param.name}`;
+  if (typeof value !== 'number') throw typeError(DOMAIN_TEXT[param.domain], name, value);
+  const ok =
+    Number.isFinite(value) && (param.domain === 'finite' || (param.domain === 'positive' ? value > 0 : value >= 0));
+  if (!ok) throw rangeError(DOMAIN_TEXT[param.domain], name, value);
+  return value;
+}
+
+/** The parameters of `spec` from `given` options (defaults for those missing), checked. */
+export function paramsOf(spec: ActivationSpec, given: Record<string, unknown>, label: string): number[] {
+  const values = spec.params.map((param) => paramValue(param, given[param.name], label));
+  if (spec.paramsCheck && !spec.paramsCheck.holds(values)) {
+    const received = spec.params.map((param, i) => `${param.name} = ${describe(values[i])}`).join(', ');
+    throw new RangeError(message(spec.paramsCheck.what, `${label} options`, received));
+  }
+  return values;
+}
+
+/** Picks the kernel and its parameters for one call of `spec` with these options. */
+type Resolver = (given: Record<string, unknown>, label: string) => KernelChoice;
+
+function resolverOf(kernels: Kernels, spec: ActivationSpec): Resolver {
+  const idOf = (row: ActivationSpec): number => {
+    const id = kernels.activations.indexOf(kernelOf(row));
+    if (id < 0) throw new Error(`the ${kernels.simd ?? 'fallback'} kernels lack ${kernelOf(row)}`);
+    return id;
+  };
+  const choose = (row: ActivationSpec): Resolver => {
+    const id = idOf(row);
+    return (given, label) => {
+      const params = paramsOf(row, given, label);
+      const [a = 0, b = 0] = row.kernelParams ? row.kernelParams(params) : params;
+      return { id, a, b };
+    };
+  };
+  const own = choose(spec);
+  const variants = spec.variants;
+  if (!variants) return own;
+  const rows = new Map<string, Resolver>(
+    Object.entries(variants.rows).map(([value, name]) => [value, name === spec.name ? own : choose(rowNamed(name))]),
+  );
+  return (given, label) => {
+    const value = given[variants.option];
+    if (value === undefined) return own(given, label);
+    const chosen = typeof value === 'string' ? rows.get(value) : undefined;
+    if (!chosen) {
+      const what = `one of ${[...rows.keys()].map((key) => JSON.stringify(key)).join(', ')}`;
+      throw (typeof value === 'string' ? rangeError : typeError)(what, `${label} option ${variants.option}`, value);
+    }
+    return chosen(given, label);
+  };
+}
+
+function rowNamed(name: string): ActivationSpec {
+  const row = (activationSpecs as readonly ActivationSpec[]).find((spec) => spec.name === name);
+  if (!row) throw new Error(`no activation row named ${name}`);
+  return row;
+}
+
+/** The option names a row accepts. */
+export function optionNamesOf(spec: ActivationSpec): string[] {
+  const names = ['out', ...spec.params.map((param) => param.name)];
+  if (spec.variants) names.push(spec.variants.option);
+  return names;
+}
+
+interface UnaryCall<T extends FloatArray> extends KernelChoice {
   readonly x: T;
   readonly out: T;
 }
 
-function prepareUnary<T extends FloatArray>(name: string, x: unknown, options: unknown): PreparedUnary<T> {
-  const input = floatArray(x, 'x') as T;
-  const given = checkOptions(options, `${name} options`, OPTION_NAMES).out;
-  if (given === undefined) return { x: input, out: allocateLike(input) };
-  const out = matchingArray(given, 'out', input, 'x');
-  sameOrDisjoint(out, 'out', input, 'x');
-  return { x: input, out };
-}
-
-interface PreparedBackward<T extends FloatArray> extends PreparedUnary<T> {
+interface BackwardCall<T extends FloatArray> extends UnaryCall<T> {
   readonly gradOutput: T;
 }
 
-function prepareBackward<T extends FloatArray>(
-  name: string,
-  gradOutput: unknown,
-  x: unknown,
-  options: unknown,
-): PreparedBackward<T> {
-  const grad = floatArray(gradOutput, 'gradOutput') as T;
-  const input = matchingArray(x, 'x', grad, 'gradOutput');
-  const given = checkOptions(options, `${name}.backward options`, OPTION_NAMES).out;
-  const out = given === undefined ? allocateLike(input) : matchingArray(given, 'out', input, 'x');
-  sameOrDisjoint(out, 'out', input, 'x');
-  sameOrDisjoint(out, 'out', grad, 'gradOutput');
-  return { gradOutput: grad, x: input, out };
-}
-
-
-function unaryOperation(kernels: Kernels, name: string, id: number, pass: ElementwisePass): UnaryOperation {
-  const label = pass === 0 ? name : `${name}.derivative`;
+function unaryOperation(kernels: Kernels, spec: ActivationSpec, resolve: Resolver, pass: ElementwisePass): UnaryOperation {
+  const label = pass === 0 ? spec.name : `${spec.name}.derivative`;
+  const known = optionNamesOf(spec);
+  const prepare = <T extends FloatArray>(x: unknown, options: unknown): UnaryCall<T> => {
+    const input = floatArray(x, 'x') as T;
+    const given = checkOptions(options, `${label} options`, known);
+    const choice = resolve(given, label);
+    if (given.out === undefined) return { ...choice, x: input, out: allocateLike(input) };
+    const out = matchingArray(given.out, 'out', input, 'x');
+    sameOrDisjoint(out, 'out', input, 'x');
+    return { ...choice, x: input, out };
+  };
   const operation = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): T => {
-    const call = prepareUnary<T>(label, x, options);
-    kernels.activation(id, pass, call.x, call.out, 0, 0);
+    const call = prepare<T>(x, options);
+    kernels.activation(call.id, pass, call.x, call.out, call.a, call.b);
     return call.out;
   };
   operation.async = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
-      const call = prepareUnary<T>(label, x, options);
-      return kernels.activationAsync(id, pass, call.x, call.out, 0, 0).then(() => call.out);
+      const call = prepare<T>(x, options);
+      return kernels.activationAsync(call.id, pass, call.x, call.out, call.a, call.b).then(() => call.out);
     });
   return operation;
 }
 
-function backwardOperation(kernels: Kernels, name: string, id: number): BackwardOperation {
-  const operation = <T extends FloatArray>(gradOutput: T, x: T, options?: ActivationOptions<T>): T => {
-    const call = prepareBackward<T>(name, gradOutput, x, options);
-    kernels.activationBackward(id, call.gradOutput, call.x, call.out, 0, 0);
+function backwardOperation(kernels: Kernels, spec: ActivationSpec, resolve: Resolver, source: BackwardSource): BackwardOperation {
+  const label = source === 0 ? `${spec.name}.backward` : `${spec.name}.backwardFromOutput`;
+  const inputName = source === 0 ? 'x' : 'y';
+  const known = optionNamesOf(spec);
+  const prepare = <T extends FloatArray>(gradOutput: unknown, input: unknown, options: unknown): BackwardCall<T> => {
+    const grad = floatArray(gradOutput, 'gradOutput') as T;
+    const x = matchingArray(input, inputName, grad, 'gradOutput');
+    const given = checkOptions(options, `${label} options`, known);
+    const choice = resolve(given, label);
+    const out = given.out === undefined ? allocateLike(x) : matchingArray(given.out, 'out', x, inputName);
+    sameOrDisjoint(out, 'out', x, inputName);
+    sameOrDisjoint(out, 'out', grad, 'gradOutput');
+    return { ...choice, gradOutput: grad, x, out };
+  };
+  const operation = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): T => {
+    const call = prepare<T>(gradOutput, input, options);
+    kernels.activationBackward(call.id, source, call.gradOutput, call.x, call.out, call.a, call.b);
     return call.out;
   };
-  operation.async = <T extends FloatArray>(gradOutput: T, x: T, options?: ActivationOptions<T>): Promise<T> =>
+  operation.async = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
-      const call = prepareBackward<T>(name, gradOutput, x, options);
-      return kernels.activationBackwardAsync(id, call.gradOutput, call.x, call.out, 0, 0).then(() => call.out);
+      const call = prepare<T>(gradOutput, input, options);
+      return kernels
+        .activationBackwardAsync(call.id, source, call.gradOutput, call.x, call.out, call.a, call.b)
+        .then(() => call.out);
     });
   return operation;
+}
+
+/** One row of the table as a public activation on the given kernels. */
+export function createActivation(kernels: Kernels, spec: ActivationSpec): Activation {
+  const resolve = resolverOf(kernels, spec);
+  const members: Record<string, unknown> = {
+    derivative: unaryOperation(kernels, spec, resolve, 1),
+    backward: backwardOperation(kernels, spec, resolve, 0),
+    spec,
+  };
+  if (spec.fromOutput) members.backwardFromOutput = backwardOperation(kernels, spec, resolve, 1);
+  const activation = Object.assign(unaryOperation(kernels, spec, resolve, 0), members);
+  Object.defineProperty(activation, 'name', { value: spec.name });
+  return Object.freeze(activation) as unknown as Activation;
 }
 
 /** Every activation of the table, running on the given kernels. */
 export function createActivations(kernels: Kernels): Activations {
-  const activations = {} as Record<ActivationName, Activation>;
-  for (const spec of activationSpecs) {
-    const id = kernels.activations.indexOf(spec.name);
-    if (id < 0) throw new Error(`the ${kernels.simd ?? 'fallback'} kernels lack ${spec.name}`);
-    const activation = Object.assign(unaryOperation(kernels, spec.name, id, 0), {
-      derivative: unaryOperation(kernels, spec.name, id, 1),
-      backward: backwardOperation(kernels, spec.name, id),
-      spec,
-    });
-    Object.defineProperty(activation, 'name', { value: spec.name });
-    activations[spec.name] = Object.freeze(activation);
-  }
-  return Object.freeze(activations);
+  const activations: Record<string, Activation> = {};
+  for (const spec of activationSpecs as readonly ActivationSpec[]) activations[spec.name] = createActivation(kernels, spec);
+  return Object.freeze(activations) as unknown as Activations;
 }

@@ -16,10 +16,10 @@ import { dirname, join } from 'node:path';
 import bindings from 'bindings';
 import type { Addon, Kernels, SimdLevel } from '../binding.js';
 import { fallbackKernels } from './fallback/kernels.js';
-import { activationNames } from './spec/activations.js';
+import { kernelNames } from './spec/activations.js';
 
 /** The binding.d.ts version this facade speaks; native/addon.cc's kAbiVersion must match. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 export const SIMD_LEVELS: readonly SimdLevel[] = ['scalar', 'sse2', 'avx2', 'avx512', 'neon'];
 
@@ -66,7 +66,7 @@ function checkAddon(addon: Addon, path: string): NativeAddon {
     throw new Error(`ABI version ${addon.abiVersion}, expected ${ABI_VERSION} (a stale build? run npm run build:native)`);
   }
   const probe = addon.kernels(addon.supportedSimd[0]!);
-  const missing = activationNames.filter((name) => !probe.activations.includes(name));
+  const missing = kernelNames.filter((name) => !probe.activations.includes(name));
   if (missing.length > 0) throw new Error(`lacks the kernels ${missing.join(', ')} (a stale build?)`);
   return { addon, path };
 }

@@ -26,7 +26,7 @@ namespace kindling {
 namespace {
 
 // Bumped whenever binding.d.ts changes, so that a stale build is passed over by the loader.
-constexpr uint32_t kAbiVersion = 2;
+constexpr uint32_t kAbiVersion = 3;
 
 constexpr const char* kActivationNames[] = {
 #define KINDLING_NAME_OF(name, Kernel) #name,
@@ -226,14 +226,14 @@ class KernelWorker : public Napi::AsyncWorker {
 
 // ---- Element-wise activations ----
 
-enum class Pass { kForward, kDerivative, kBackward };
+enum class Pass { kForward, kDerivative, kBackward, kBackwardFromOutput };
 
 struct ElementwiseCall {
   const ActivationKernels* kernels;
   Pass pass;
   bool isFloat32;
   const void* gradOutput;
-  const void* x;
+  const void* x;  // the output y for kBackwardFromOutput
   void* out;
   size_t n;
   double a;
@@ -257,6 +257,8 @@ struct ElementwiseCall {
         case Pass::kDerivative: return kernels->derivative32(at<float>(x, begin), o, count, a, b);
         case Pass::kBackward:
           return kernels->backward32(at<float>(gradOutput, begin), at<float>(x, begin), o, count, a, b);
+        case Pass::kBackwardFromOutput:
+          return kernels->backwardFromOutput32(at<float>(gradOutput, begin), at<float>(x, begin), o, count, a, b);
       }
     } else {
       double* o = static_cast<double*>(out) + begin;
@@ -265,6 +267,8 @@ struct ElementwiseCall {
         case Pass::kDerivative: return kernels->derivative64(at<double>(x, begin), o, count, a, b);
         case Pass::kBackward:
           return kernels->backward64(at<double>(gradOutput, begin), at<double>(x, begin), o, count, a, b);
+        case Pass::kBackwardFromOutput:
+          return kernels->backwardFromOutput64(at<double>(gradOutput, begin), at<double>(x, begin), o, count, a, b);
       }
     }
   }
@@ -278,21 +282,29 @@ struct ParsedElementwise {
 };
 
 // Arguments: (id, pass, x, out, a, b) for forward (pass 0) and derivative (pass 1), or
-// (id, gradOutput, x, out, a, b) for backward.
+// (id, source, gradOutput, input, out, a, b) for backward, where source 0 means the input is x and
+// 1 that it is the output y = f(x).
 ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward) {
   ParsedElementwise parsed{};
   ElementwiseCall& call = parsed.call;
   call.kernels = &tablesOf(info).activations[integerArg(info, 0, "id", kActivationCount - 1)];
+  const double pass = numberArg(info, 1, backward ? "source" : "pass");
+  if (pass != 0 && pass != 1) {
+    throw Napi::RangeError::New(info.Env(), backward ? "Expected source 0 (input) or 1 (output)"
+                                                     : "Expected pass 0 (forward) or 1 (derivative)");
+  }
+  size_t next = 2;
   if (backward) {
-    call.pass = Pass::kBackward;
-    parsed.gradOutput = floatArrayArg(info, 1, "gradOutput");
+    call.pass = pass == 0 ? Pass::kBackward : Pass::kBackwardFromOutput;
+    if (call.pass == Pass::kBackwardFromOutput && call.kernels->backwardFromOutput32 == nullptr) {
+      throw Napi::RangeError::New(info.Env(), "Expected an activation whose derivative is a function of its output");
+    }
+    parsed.gradOutput = floatArrayArg(info, next++, "gradOutput");
   } else {
-    const double pass = numberArg(info, 1, "pass");
-    if (pass != 0 && pass != 1) throw Napi::RangeError::New(info.Env(), "Expected pass 0 (forward) or 1 (derivative)");
     call.pass = pass == 0 ? Pass::kForward : Pass::kDerivative;
   }
-  parsed.x = floatArrayArg(info, 2, "x");
-  parsed.out = floatArrayArg(info, 3, "out");
+  parsed.x = floatArrayArg(info, next++, "x");
+  parsed.out = floatArrayArg(info, next++, "out");
   requireSameShape(info.Env(), parsed.out, parsed.x, "out");
   if (backward) requireSameShape(info.Env(), parsed.gradOutput, parsed.x, "gradOutput");
   call.isFloat32 = parsed.x.type == napi_float32_array;
@@ -300,8 +312,8 @@ ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward
   call.x = parsed.x.data;
   call.out = parsed.out.data;
   call.n = parsed.x.length;
-  call.a = numberArg(info, 4, "a");
-  call.b = numberArg(info, 5, "b");
+  call.a = numberArg(info, next++, "a");
+  call.b = numberArg(info, next++, "b");
   return parsed;
 }
 
@@ -317,7 +329,7 @@ Napi::Value activationBackward(const Napi::CallbackInfo& info) {
 
 Napi::Value queueElementwise(const Napi::CallbackInfo& info, bool backward) {
   ParsedElementwise parsed = parseElementwise(info, backward);
-  auto* worker = new KernelWorker(info.Env(), info[3], parsed.out);
+  auto* worker = new KernelWorker(info.Env(), info[backward ? 4 : 3], parsed.out);
   ElementwiseCall call = parsed.call;
   call.x = worker->stage(parsed.x);
   if (backward) call.gradOutput = worker->stage(parsed.gradOutput);

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FloatArray } from '../binding.js';
-import { activationSpecs } from '../lib/spec/activations.js';
+import { type ActivationSpec, activationSpecs, exampleOptions } from '../lib/spec/activations.js';
 import { type TestBackend, backends, fallback, nativeBackends, skippedBackends } from './helpers/backends.js';
 import {
   type Dtype,
@@ -21,51 +21,6 @@ import { hasReference, loadReference } from './helpers/references.js';
 const DTYPES: readonly Dtype[] = ['float32', 'float64'];
 const make = (dtype: Dtype, values: ArrayLike<number> | number) =>
   dtype === 'float32' ? new Float32Array(values as ArrayLike<number>) : new Float64Array(values as ArrayLike<number>);
-
-const F32_MIN_SUBNORMAL = 2 ** -149;
-const F32_MAX = 3.4028234663852886e38;
-
-/** [x, f(x), f'(x)] that every backend must give exactly, in both precisions. */
-const SPECIAL_VALUES: Record<string, readonly (readonly [number, number, number])[]> = {
-  relu: [
-    [0, 0, 0],
-    [-0, 0, 0],
-    [NaN, NaN, NaN],
-    [Infinity, Infinity, 1],
-    [-Infinity, 0, 0],
-    [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, 1],
-    [-F32_MIN_SUBNORMAL, 0, 0],
-    [F32_MAX, F32_MAX, 1],
-    [-F32_MAX, 0, 0],
-    [2.5, 2.5, 1],
-  ],
-  sigmoid: [
-    [0, 0.5, 0.25],
-    [-0, 0.5, 0.25],
-    [NaN, NaN, NaN],
-    [Infinity, 1, 0],
-    [-Infinity, 0, 0],
-    [F32_MIN_SUBNORMAL, 0.5, 0.25],
-    [-F32_MIN_SUBNORMAL, 0.5, 0.25],
-    [1e4, 1, 0],
-    [-1e4, 0, 0],
-    [F32_MAX, 1, 0],
-    [-F32_MAX, 0, 0],
-  ],
-  tanh: [
-    [0, 0, 1],
-    [-0, -0, 1],
-    [NaN, NaN, NaN],
-    [Infinity, 1, 0],
-    [-Infinity, -1, 0],
-    [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, 1],
-    [-F32_MIN_SUBNORMAL, -F32_MIN_SUBNORMAL, 1],
-    [1e4, 1, 0],
-    [-1e4, -1, 0],
-    [F32_MAX, 1, 0],
-    [-F32_MAX, -1, 0],
-  ],
-};
 
 // Worst error seen per backend, activation, pass and precision, printed at the end.
 const worstUlp = new Map<string, number>();
@@ -84,27 +39,79 @@ for (const skipped of skippedBackends) {
   });
 }
 
+// The tests call every row through one shape: (x, options) with the row's example parameters.
+type Unary = (x: FloatArray, options?: object) => FloatArray;
+type Binary = (gradOutput: FloatArray, input: FloatArray, options?: object) => FloatArray;
+interface Loose {
+  (x: FloatArray, options?: object): FloatArray;
+  derivative: Unary & { async: (x: FloatArray, options?: object) => Promise<FloatArray> };
+  backward: Binary & { async: (g: FloatArray, x: FloatArray, options?: object) => Promise<FloatArray> };
+  backwardFromOutput?: Binary & { async: (g: FloatArray, y: FloatArray, options?: object) => Promise<FloatArray> };
+  async: (x: FloatArray, options?: object) => Promise<FloatArray>;
+}
+
+/** The row's activation on a backend with its example parameters bound, as `f(x)`, `f.derivative(x)`, …. */
+function bound(backend: TestBackend, spec: ActivationSpec, params: object = exampleOptions(spec)): Loose {
+  const raw = backend.api[spec.name as keyof typeof backend.api] as unknown as Loose;
+  const withParams = (fn: (...args: never[]) => unknown, arity: number) =>
+    (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args.slice(0, arity), { ...params, ...(args[arity] as object) });
+  const unary = (fn: Unary & { async: Unary }) => Object.assign(withParams(fn, 1), { async: withParams(fn.async, 1) });
+  const binary = (fn: Binary & { async: Binary }) => Object.assign(withParams(fn, 2), { async: withParams(fn.async, 2) });
+  return Object.assign(unary(raw as never), {
+    derivative: unary(raw.derivative as never),
+    backward: binary(raw.backward as never),
+    backwardFromOutput: raw.backwardFromOutput ? binary(raw.backwardFromOutput as never) : undefined,
+  }) as unknown as Loose;
+}
+
+const EPSILON: Record<Dtype, number> = { float32: 2 ** -23, float64: 2 ** -52 };
+
+describe('the table', () => {
+  it.each(activationSpecs as readonly ActivationSpec[])('$name has references for every pass its budget is not exact for', (spec) => {
+    for (const dtype of DTYPES) {
+      for (const pass of ['forward', 'derivative'] as const) {
+        if (spec.ulp[dtype][pass] > 0 && !spec.kernel) expect(hasReference(spec.name, pass, dtype), `${spec.name} ${pass} ${dtype}`).toBe(true);
+      }
+    }
+  });
+
+  it.each(activationSpecs as readonly ActivationSpec[])('$name lists each kink among its edges, with the same derivative', (spec) => {
+    for (const kink of spec.kinks) {
+      const edge = spec.edges.find(([x]) => Object.is(x, kink.at));
+      expect(edge, `edge at ${kink.at}`).toBeDefined();
+      expect(edge![2]).toBe(kink.derivative);
+    }
+  });
+});
+
 describe.each(backends)('$label', (backend: TestBackend) => {
-  describe.each(activationSpecs)('$name', (spec) => {
-    const activation = backend.api[spec.name];
+  describe.each(activationSpecs as readonly ActivationSpec[])('$name', (spec) => {
+    const activation = bound(backend, spec);
 
     describe.each(DTYPES)('%s', (dtype) => {
-      it('gives the documented value at zeros, infinities, NaN, subnormals and huge inputs', () => {
-        const table = SPECIAL_VALUES[spec.name]!;
-        const x = make(dtype, table.map(([input]) => input));
+      it('gives the documented value at zeros, infinities, NaN, subnormals, kinks and huge inputs', () => {
+        const x = make(dtype, spec.edges.map(([input]) => input));
         const forward = activation(x);
         const derivative = activation.derivative(x);
-        table.forEach(([input, value, slope], i) => {
-          expect(sameValue(forward[i]!, value), `${spec.name}(${input}) = ${forward[i]}`).toBe(true);
-          expect(sameValue(derivative[i]!, slope), `${spec.name}'(${input}) = ${derivative[i]}`).toBe(true);
+        spec.edges.forEach(([input, value, slope], i) => {
+          const [f, d] = dtype === 'float32' ? [Math.fround(value), Math.fround(slope)] : [value, slope];
+          expect(sameValue(forward[i]!, f), `${spec.name}(${input}) = ${forward[i]}, not ${f}`).toBe(true);
+          expect(sameValue(derivative[i]!, d), `${spec.name}'(${input}) = ${derivative[i]}, not ${d}`).toBe(true);
         });
       });
 
       it('takes every kink at the documented derivative', () => {
-        const kinks = spec.kinks as readonly { at: number; derivative: number }[];
-        const at = make(dtype, kinks.map((kink) => kink.at));
+        const at = make(dtype, spec.kinks.map((kink) => kink.at));
         const slopes = activation.derivative(at);
-        kinks.forEach((kink, i) => expect(slopes[i]).toBe(kink.derivative));
+        spec.kinks.forEach((kink, i) => expect(slopes[i]).toBe(kink.derivative));
+      });
+
+      it.runIf(spec.finiteForFinite)('gives finite values and derivatives for every finite input', () => {
+        const x = (dtype === 'float32' ? randomFloat32Bits(1 << 16, 0xf1) : randomFloat64Bits(1 << 16, 0xf1)).filter(Number.isFinite);
+        for (const [label, result] of [['forward', activation(x)], ['derivative', activation.derivative(x)]] as const) {
+          const at = result.findIndex((value) => !Number.isFinite(value));
+          expect(at, `${label} at x = ${x[at]} gave ${result[at]}`).toBe(-1);
+        }
       });
 
       for (const pass of ['forward', 'derivative'] as const) {
@@ -132,6 +139,23 @@ describe.each(backends)('$label', (backend: TestBackend) => {
         // === rather than sameValue: relu's mask gives +0 where gradOutput * 0 would give -0.
         const at = Array.from(result).findIndex((value, i) => value !== expected[i]);
         expect(at, `x = ${x[at]}`).toBe(-1);
+      });
+
+      it.runIf(spec.fromOutput !== undefined)('computes backwardFromOutput from y = f(x) as backward does from x', () => {
+        const x = make(dtype, uniformGrid(1001, spec.interestingRange[0], spec.interestingRange[1], dtype));
+        const gradOutput = make(dtype, Array.from(x, (_, i) => ((i % 7) - 3) * 0.37));
+        const y = activation(x);
+        const fromInput = activation.backward(gradOutput, x);
+        const fromOutput = activation.backwardFromOutput!(gradOutput, y);
+        // f'(y) carries y's rounding error: a few epsilons of |y| (relative error is lost where f' is tiny).
+        const ulps = spec.ulp[dtype].derivative + 4;
+        const at = Array.from(fromOutput).findIndex((value, i) => {
+          const tolerance = Math.abs(gradOutput[i]!) * ulps * EPSILON[dtype] * Math.max(1, Math.abs(y[i]!));
+          return !(Math.abs(value - fromInput[i]!) <= tolerance + ulps * EPSILON[dtype] * Math.abs(fromInput[i]!));
+        });
+        expect(at, `x = ${x[at]}, y = ${y[at]}: ${fromOutput[at]} vs ${fromInput[at]}`).toBe(-1);
+        const nan = activation.backwardFromOutput!(make(dtype, [NaN, 1]), make(dtype, [0.5, NaN]));
+        expect(Number.isNaN(nan[0]!) && Number.isNaN(nan[1]!)).toBe(true);
       });
 
       it.runIf(spec.name === 'relu')('masks the gradient where x <= 0, whatever gradOutput is (as PyTorch)', () => {
@@ -211,8 +235,8 @@ describe.each(backends)('$label', (backend: TestBackend) => {
   });
 });
 
-/** Double-precision formulas, accurate far beyond float32's resolution, for dense float32 sweeps. */
-const DOUBLE_REFERENCE: Record<string, { forward: (x: number) => number; derivative: (x: number) => number }> = {
+/** Double-precision formulas, accurate far beyond float32's resolution, for dense float32 sweeps (default parameters). */
+const DOUBLE_REFERENCE: Partial<Record<string, { forward: (x: number) => number; derivative: (x: number) => number }>> = {
   relu: { forward: (x) => (x <= 0 ? 0 : x), derivative: (x) => (x > 0 ? 1 : 0) },
   sigmoid: {
     forward: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
@@ -230,12 +254,14 @@ const DOUBLE_REFERENCE: Record<string, { forward: (x: number) => number; derivat
   },
 };
 
+const swept = (activationSpecs as readonly ActivationSpec[]).filter((spec) => DOUBLE_REFERENCE[spec.name] !== undefined);
+
 describe.each(backends)('$label, dense float32 sweep', (backend) => {
-  it.each(activationSpecs)('$name stays within its float32 budget on 2^20 points across its range', (spec) => {
+  it.each(swept)('$name stays within its float32 budget on 2^20 points across its range', (spec) => {
     const [low, high] = spec.interestingRange;
     const x = uniformGrid(1 << 20, low, high, 'float32') as Float32Array;
     const reference = DOUBLE_REFERENCE[spec.name]!;
-    const activation = backend.api[spec.name];
+    const activation = bound(backend, spec);
     for (const pass of ['forward', 'derivative'] as const) {
       const result = pass === 'forward' ? activation(x) : activation.derivative(x);
       let worst = 0;
@@ -260,19 +286,31 @@ describe.runIf(nativeBackends.length > 0)('native kernels agree with the fallbac
     float64: uniformGrid(1 << 18, -30, 30, 'float64'),
   };
   describe.each(nativeBackends)('$label', (backend) => {
-    describe.each(activationSpecs)('$name', (spec) => {
-      it.each(DTYPES)('%s: forward, derivative and backward', (dtype) => {
-        for (const x of [inputs[dtype], curved[dtype]]) {
-          const gradOutput = x.slice().reverse();
-          const ours = backend.api[spec.name];
-          const twin = fallback.api[spec.name];
-          for (const [label, a, b] of [
-            ['forward', ours(x), twin(x)],
-            ['derivative', ours.derivative(x), twin.derivative(x)],
-            ['backward', ours.backward(gradOutput, x), twin.backward(gradOutput, x)],
-          ] as const) {
-            const at = firstDifference(a, b);
-            expect(at, `${label} differs at x = ${x[at]}: ${a[at]} vs ${b[at]}`).toBe(-1);
+    describe.each(activationSpecs as readonly ActivationSpec[])('$name', (spec) => {
+      // The example parameters, and others, each moved away from the example in its own direction.
+      const variations = [exampleOptions(spec)];
+      if (spec.params.length > 0) {
+        variations.push(Object.fromEntries(Object.entries(exampleOptions(spec)).map(([name, value], i) => [name, value === 0 ? 0.375 * (i + 1) : value * (1.75 + i / 4)])));
+      }
+      it.each(DTYPES)('%s: forward, derivative, backward and backwardFromOutput', (dtype) => {
+        for (const params of variations) {
+          const ours = bound(backend, spec, params);
+          const twin = bound(fallback, spec, params);
+          for (const x of [inputs[dtype], curved[dtype]]) {
+            const gradOutput = x.slice().reverse();
+            const results: [string, FloatArray, FloatArray][] = [
+              ['forward', ours(x), twin(x)],
+              ['derivative', ours.derivative(x), twin.derivative(x)],
+              ['backward', ours.backward(gradOutput, x), twin.backward(gradOutput, x)],
+            ];
+            if (spec.fromOutput) {
+              const y = twin(x);
+              results.push(['backwardFromOutput', ours.backwardFromOutput!(gradOutput, y), twin.backwardFromOutput!(gradOutput, y)]);
+            }
+            for (const [label, a, b] of results) {
+              const at = firstDifference(a, b);
+              expect(at, `${label} ${JSON.stringify(params)} differs at x = ${x[at]}: ${a[at]} vs ${b[at]}`).toBe(-1);
+            }
           }
         }
       });

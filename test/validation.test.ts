@@ -389,9 +389,10 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
   { name: 'activationBackwardAsync', backward: true, async: true },
 ];
 
-/** A valid call's arguments, positionally: (id, pass, x, out, a, b) or (id, gradOutput, x, out, a, b). */
+/** A valid call's arguments, positionally: (id, pass, x, out, a, b) or (id, source, gradOutput, x, out, a, b). */
 function kernelArguments(entry: EntryPoint, length: number): unknown[] {
-  return [0, entry.backward ? filled(Float32Array, length) : 0, filled(Float32Array, length), filled(Float32Array, length), 0, 0];
+  const arrays = [filled(Float32Array, length), filled(Float32Array, length)];
+  return entry.backward ? [0, 0, filled(Float32Array, length), ...arrays, 0, 0] : [0, 0, ...arrays, 0, 0];
 }
 
 const replaced = (args: readonly unknown[], index: number, value: unknown): unknown[] =>
@@ -409,7 +410,7 @@ describe.each(backends)('$label: the raw kernels', (backend) => {
   const kernels: Kernels = backend.kernels;
 
   describe.each(ENTRY_POINTS)('$name', (entry) => {
-    const positions = entry.backward ? ['id', 'gradOutput', 'x', 'out', 'a', 'b'] : ['id', 'pass', 'x', 'out', 'a', 'b'];
+    const positions = entry.backward ? ['id', 'source', 'gradOutput', 'x', 'out', 'a', 'b'] : ['id', 'pass', 'x', 'out', 'a', 'b'];
     const arrayPositions = entry.backward ? ['gradOutput', 'x', 'out'] : ['x', 'out'];
 
     /** A sync entry point throws; an async one throws or rejects. Either way a TypeError or RangeError, and nothing written. */
@@ -430,9 +431,14 @@ describe.each(backends)('$label: the raw kernels', (backend) => {
       await expectRefusesAt('id', [-1, 1.5, NaN, 1e9, Infinity, kernels.activations.length, '0', undefined, null]);
     });
 
-    if (!entry.backward) {
-      it('refuses passes other than 0 and 1', async () => {
-        await expectRefusesAt('pass', [2, -1, 0.5, NaN, '0', undefined, null]);
+    it(`refuses ${entry.backward ? 'sources' : 'passes'} other than 0 and 1`, async () => {
+      await expectRefusesAt(entry.backward ? 'source' : 'pass', [2, -1, 0.5, NaN, '0', undefined, null]);
+    });
+
+    if (entry.backward) {
+      it('refuses source 1 (from the output) for an activation whose derivative is not a function of its output', async () => {
+        const id = kernels.activations.indexOf('identity');
+        await expectKernelRefuses(replaced(replaced(kernelArguments(entry, 3), 0, id), 1, 1));
       });
     }
 
@@ -510,9 +516,9 @@ describe.each(backends)('$label: the raw kernels on views in guarded buffers', (
           })),
           {
             label: `${name} backward`,
-            reference: (into: FloatArray) => kernels.activationBackward(id, gradOutput.view.slice(), x.view.slice(), into, 0, 0),
-            sync: () => kernels.activationBackward(id, gradOutput.view, x.view, out.view, 0, 0),
-            async: () => kernels.activationBackwardAsync(id, gradOutput.view, x.view, out.view, 0, 0),
+            reference: (into: FloatArray) => kernels.activationBackward(id, 0, gradOutput.view.slice(), x.view.slice(), into, 0, 0),
+            sync: () => kernels.activationBackward(id, 0, gradOutput.view, x.view, out.view, 0, 0),
+            async: () => kernels.activationBackwardAsync(id, 0, gradOutput.view, x.view, out.view, 0, 0),
           },
         ];
       });

@@ -1,8 +1,10 @@
 /**
- * The TypeScript twin of native/kernels/activations-inl.h: each activation as scalar functions in
- * float32 (emulated with Math.fround) and float64, operation for operation as the native kernels.
+ * The TypeScript twin of native/kernels/activations-inl.h: each activation kernel as scalar
+ * functions in float32 (emulated with Math.fround) and float64, operation for operation as the
+ * native kernels. The groups beyond relu, sigmoid and tanh live in activations/*.ts, like their
+ * native twins in native/kernels/activations/.
  */
-import type { ActivationName } from '../spec/activations.js';
+import type { KernelName } from '../spec/activations.js';
 import { copySign, exp32, exp64, tanhNearZero32, tanhNearZero64 } from './math.js';
 
 const f = Math.fround;
@@ -17,6 +19,9 @@ export interface ScalarActivation {
   readonly derivative64: Scalar;
   readonly backward32: ScalarBackward;
   readonly backward64: ScalarBackward;
+  /** gradOutput * f'(x) from y = f(x), for activations whose derivative is a function of their output. */
+  readonly backwardFromOutput32?: ScalarBackward;
+  readonly backwardFromOutput64?: ScalarBackward;
 }
 
 const relu = {
@@ -26,6 +31,8 @@ const relu = {
   derivative64: (x) => (x > 0 ? 1 : x <= 0 ? 0 : x),
   backward32: (g, x) => (x > 0 ? g : x <= 0 ? 0 : x),
   backward64: (g, x) => (x > 0 ? g : x <= 0 ? 0 : x),
+  backwardFromOutput32: (g, y) => (y > 0 ? g : y <= 0 ? 0 : y),
+  backwardFromOutput64: (g, y) => (y > 0 ? g : y <= 0 ? 0 : y),
 } satisfies ScalarActivation;
 
 function sigmoidDerivative32(x: number): number {
@@ -53,6 +60,8 @@ const sigmoid = {
   derivative64: sigmoidDerivative64,
   backward32: (g, x) => f(g * sigmoidDerivative32(x)),
   backward64: (g, x) => g * sigmoidDerivative64(x),
+  backwardFromOutput32: (g, y) => f(g * f(y * f(1 - y))),
+  backwardFromOutput64: (g, y) => g * (y * (1 - y)),
 } satisfies ScalarActivation;
 
 function tanhDerivative32(x: number): number {
@@ -84,7 +93,24 @@ const tanh = {
   derivative64: tanhDerivative64,
   backward32: (g, x) => f(g * tanhDerivative32(x)),
   backward64: (g, x) => g * tanhDerivative64(x),
+  backwardFromOutput32: (g, y) => f(g * f(f(1 - y) * f(1 + y))),
+  backwardFromOutput64: (g, y) => g * ((1 - y) * (1 + y)),
 } satisfies ScalarActivation;
 
-/** Every activation of the table; a missing one is a compile error. */
-export const scalarActivations: Readonly<Record<ActivationName, ScalarActivation>> = { relu, sigmoid, tanh };
+const identity = {
+  forward32: (x) => x,
+  forward64: (x) => x,
+  derivative32: (x) => (x === x ? 1 : x),
+  derivative64: (x) => (x === x ? 1 : x),
+  backward32: (g, x) => (x === x ? g : x),
+  backward64: (g, x) => (x === x ? g : x),
+} satisfies ScalarActivation;
+
+/** Every kernel of the table; a missing one is a compile error. */
+export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> = {
+  identity,
+  relu,
+  sigmoid,
+  tanh,
+  // @groups (each group's kernels, from activations/*.ts)
+};

@@ -2,14 +2,14 @@
  * The pure-TypeScript backend: a value of binding.d.ts's Kernels interface, like each native SIMD
  * level, and checked the same way (array kinds and lengths) so a direct caller sees the same errors.
  */
-import type { ElementwisePass, FloatArray, Kernels, RandomArray } from '../../binding.js';
+import type { BackwardSource, ElementwisePass, FloatArray, Kernels, RandomArray } from '../../binding.js';
 import { type DistributionName, distributionNames } from '../random/distributions.js';
-import { activationNames } from '../spec/activations.js';
+import { kernelNames } from '../spec/activations.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
 import { type DrawSpec, fillRandom } from './random.js';
 
-const registry = activationNames.map((name) => scalarActivations[name]);
+const registry = kernelNames.map((name) => scalarActivations[name]);
 
 // Promise work is done in slices of this many elements, yielding to the event loop between them,
 // so a large fallback call never blocks it for long (about a millisecond per slice).
@@ -52,10 +52,14 @@ function unaryOf(id: number, pass: ElementwisePass, x: FloatArray): Scalar {
   return isFloat32(x) ? kernel.derivative32 : kernel.derivative64;
 }
 
-function backwardOf(id: number, x: FloatArray): ScalarBackward {
+function backwardOf(id: number, source: BackwardSource, x: FloatArray): ScalarBackward {
   checkId(id);
+  if (source !== 0 && source !== 1) throw new RangeError('Expected source 0 (input) or 1 (output)');
   const kernel = registry[id]!;
-  return isFloat32(x) ? kernel.backward32 : kernel.backward64;
+  if (source === 0) return isFloat32(x) ? kernel.backward32 : kernel.backward64;
+  const fromOutput = isFloat32(x) ? kernel.backwardFromOutput32 : kernel.backwardFromOutput64;
+  if (!fromOutput) throw new RangeError('Expected an activation whose derivative is a function of its output');
+  return fromOutput;
 }
 
 function mapRange(fn: Scalar, x: FloatArray, out: FloatArray, a: number, b: number, begin: number, end: number): void {
@@ -150,7 +154,7 @@ function checkDraw(
 
 export const fallbackKernels: Kernels = {
   simd: null,
-  activations: activationNames,
+  activations: kernelNames,
   activation(id, pass, x, out, a, b) {
     const n = checkCall({ x, out }, a, b);
     const fn = unaryOf(id, pass, x);
@@ -164,15 +168,15 @@ export const fallbackKernels: Kernels = {
     const input = snapshot(x, n);
     await inSlices(out, n, (begin, end) => mapRange(fn, input, out, a, b, begin, end));
   },
-  activationBackward(id, gradOutput, x, out, a, b) {
+  activationBackward(id, source, gradOutput, x, out, a, b) {
     const n = checkCall({ gradOutput, x, out }, a, b);
-    const fn = backwardOf(id, x);
+    const fn = backwardOf(id, source, x);
     [a, b] = paramsOf(x, a, b);
     mapRange2(fn, gradOutput, x, out, a, b, 0, n);
   },
-  async activationBackwardAsync(id, gradOutput, x, out, a, b) {
+  async activationBackwardAsync(id, source, gradOutput, x, out, a, b) {
     const n = checkCall({ gradOutput, x, out }, a, b);
-    const fn = backwardOf(id, x);
+    const fn = backwardOf(id, source, x);
     [a, b] = paramsOf(x, a, b);
     const [grad, input] = [snapshot(gradOutput, n), snapshot(x, n)];
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));

@@ -1,7 +1,11 @@
 /**
- * The activation family in one table. It drives the facade (lib/activations.ts), the fallback's
- * registry (lib/fallback/activations.ts, checked against it by the compiler), the native addon's
- * kernel ids (matched by name at load), the tests, the benchmarks and the docs.
+ * The element-wise activation family in one table. It drives the facade (lib/activations.ts), the
+ * fallback's registry (lib/fallback/activations.ts, checked against it by the compiler), the native
+ * addon's kernel ids (matched by name at load), the tests, the benchmarks and the docs.
+ *
+ * A row is one public function. Most run a kernel of their own name; a row may instead run another
+ * row's kernel with derived parameters (`kernel` and `kernelParams`), and a row may route an option
+ * to a variant row (gelu's `approximate: 'tanh'` runs geluTanh).
  */
 
 /** Worst error allowed against a high-precision reference, in units in the last place; 0 means exact. */
@@ -10,50 +14,185 @@ export interface UlpBudget {
   readonly derivative: number;
 }
 
+/** A numeric parameter, given as an option of the same name. */
+export interface ParamSpec {
+  readonly name: string;
+  /** Used when the option is absent; a parameter without one must be given (threshold's). */
+  readonly default?: number;
+  readonly summary: string;
+  /** Which values are accepted: any finite number, or only those > 0 or >= 0. */
+  readonly domain: 'finite' | 'positive' | 'nonnegative';
+}
+
+/** An exact value that every backend must give at the default parameters: [x, f(x), f'(x)]. */
+export type Edge = readonly [x: number, value: number, slope: number];
+
 export interface ActivationSpec {
   readonly name: string;
   readonly summary: string;
+  /** The names PyTorch, Keras and TF.js use for it (snake_case and camelCase), for `activation(name)`. */
+  readonly aliases: readonly string[];
   /** f(x), as written in the docs. */
   readonly formula: string;
   /** f'(x), as written in the docs, with the convention at any kink. */
   readonly derivativeFormula: string;
+  /** Parameters, at most two, passed to the kernel in this order (unless `kernelParams` says otherwise). */
+  readonly params: readonly ParamSpec[];
+  /** A condition on the parameters together, checked after each is in its domain. */
+  readonly paramsCheck?: { readonly what: string; readonly holds: (params: readonly number[]) => boolean };
   /** Values where f is not differentiable, and the derivative kindling (like PyTorch) gives there. */
   readonly kinks: readonly { readonly at: number; readonly derivative: number }[];
+  /** Parameters for the examples, tests and benchmarks; the defaults when absent (required when a parameter has none). */
+  readonly example?: readonly number[];
+  /** Exact values at zeros, infinities, NaN, subnormals, kinks and huge inputs, at the example parameters. */
+  readonly edges: readonly Edge[];
+  /** f'(x) as a function of y = f(x), when `backwardFromOutput(gradOutput, y)` is offered. */
+  readonly fromOutput?: string;
+  /** Whether every finite x gives a finite f(x) and f'(x) (false for exponential, which overflows). */
+  readonly finiteForFinite: boolean;
   readonly ulp: { readonly float32: UlpBudget; readonly float64: UlpBudget };
-  /** Inputs outside which f is constant in the given precision: benchmarks and tests sweep this range. */
+  /** Inputs outside which f is constant or trivial in the given precision: benchmarks and tests sweep this range. */
   readonly interestingRange: readonly [number, number];
+  /** Runs this kernel instead of one of its own name. */
+  readonly kernel?: string;
+  /** The kernel's two parameters, from this row's parameters in order. */
+  readonly kernelParams?: (params: readonly number[]) => readonly [number, number];
+  /** A string option that selects a variant row: gelu's approximate ('none' | 'tanh'). */
+  readonly variants?: { readonly option: string; readonly rows: { readonly [value: string]: string } };
+  /** Set on a row that is also reachable as a variant of another (geluTanh is gelu with approximate 'tanh'). */
+  readonly variantOf?: { readonly name: string; readonly option: string; readonly value: string };
 }
 
+const F32_MIN_SUBNORMAL = 2 ** -149;
+const F32_MAX = 3.4028234663852886e38;
+
 export const activationSpecs = [
+  // ---- piecewise linear ----
   {
-    name: 'relu',
-    summary: 'Rectified linear unit.',
-    formula: 'max(0, x)',
-    derivativeFormula: "1 if x > 0, else 0 (relu'(0) = 0)",
-    kinks: [{ at: 0, derivative: 0 }],
+    name: 'identity',
+    summary: 'The identity, for configurations that name a "linear" activation.',
+    aliases: ['linear', 'none'],
+    formula: 'x',
+    derivativeFormula: '1 (NaN at NaN)',
+    params: [],
+    kinks: [],
+    edges: [
+      [0, 0, 1],
+      [-0, -0, 1],
+      [NaN, NaN, NaN],
+      [Infinity, Infinity, 1],
+      [-Infinity, -Infinity, 1],
+      [-F32_MIN_SUBNORMAL, -F32_MIN_SUBNORMAL, 1],
+      [F32_MAX, F32_MAX, 1],
+    ],
+    finiteForFinite: true,
     ulp: { float32: { forward: 0, derivative: 0 }, float64: { forward: 0, derivative: 0 } },
     interestingRange: [-10, 10],
   },
   {
+    name: 'relu',
+    summary: 'Rectified linear unit.',
+    aliases: ['relu', 'ReLU'],
+    formula: 'max(0, x)',
+    derivativeFormula: "1 if x > 0, else 0 (relu'(0) = 0)",
+    params: [],
+    kinks: [{ at: 0, derivative: 0 }],
+    edges: [
+      [0, 0, 0],
+      [-0, 0, 0],
+      [NaN, NaN, NaN],
+      [Infinity, Infinity, 1],
+      [-Infinity, 0, 0],
+      [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, 1],
+      [-F32_MIN_SUBNORMAL, 0, 0],
+      [F32_MAX, F32_MAX, 1],
+      [-F32_MAX, 0, 0],
+      [2.5, 2.5, 1],
+    ],
+    fromOutput: '1 if y > 0, else 0',
+    finiteForFinite: true,
+    ulp: { float32: { forward: 0, derivative: 0 }, float64: { forward: 0, derivative: 0 } },
+    interestingRange: [-10, 10],
+  },
+  // @piecewise (rows of the piecewise-linear group go here)
+
+  // ---- logistic ----
+  {
     name: 'sigmoid',
     summary: 'Logistic sigmoid, overflow-free for any input.',
+    aliases: ['sigmoid', 'logistic', 'Sigmoid'],
     formula: '1 / (1 + e^-x)',
     derivativeFormula: 'sigmoid(x) * (1 - sigmoid(x)), computed as e^-|x| / (1 + e^-|x|)^2',
+    params: [],
     kinks: [],
+    edges: [
+      [0, 0.5, 0.25],
+      [-0, 0.5, 0.25],
+      [NaN, NaN, NaN],
+      [Infinity, 1, 0],
+      [-Infinity, 0, 0],
+      [F32_MIN_SUBNORMAL, 0.5, 0.25],
+      [-F32_MIN_SUBNORMAL, 0.5, 0.25],
+      [1e4, 1, 0],
+      [-1e4, 0, 0],
+      [F32_MAX, 1, 0],
+      [-F32_MAX, 0, 0],
+    ],
+    fromOutput: 'y * (1 - y)',
+    finiteForFinite: true,
     ulp: { float32: { forward: 3, derivative: 4 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-110, 40],
   },
   {
     name: 'tanh',
     summary: 'Hyperbolic tangent.',
+    aliases: ['tanh', 'Tanh'],
     formula: '(e^x - e^-x) / (e^x + e^-x)',
     derivativeFormula: '1 - tanh(x)^2, computed as 4e^-2|x| / (1 + e^-2|x|)^2',
+    params: [],
     kinks: [],
+    edges: [
+      [0, 0, 1],
+      [-0, -0, 1],
+      [NaN, NaN, NaN],
+      [Infinity, 1, 0],
+      [-Infinity, -1, 0],
+      [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, 1],
+      [-F32_MIN_SUBNORMAL, -F32_MIN_SUBNORMAL, 1],
+      [1e4, 1, 0],
+      [-1e4, -1, 0],
+      [F32_MAX, 1, 0],
+      [-F32_MAX, -1, 0],
+    ],
+    fromOutput: '1 - y^2',
+    finiteForFinite: true,
     ulp: { float32: { forward: 2, derivative: 4 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-20, 20],
   },
+  // @logistic (rows of the logistic group go here)
+
+  // @exponential (rows of the exponential group go here)
+
+  // @gelu (rows of the gelu group go here)
 ] as const satisfies readonly ActivationSpec[];
 
 export type ActivationName = (typeof activationSpecs)[number]['name'];
 
 export const activationNames: readonly ActivationName[] = activationSpecs.map((spec) => spec.name);
+
+type RowsRunningOthers = Extract<(typeof activationSpecs)[number], { readonly kernel: string }>['name'];
+/** The names of the element-wise kernels: every row but those that run another row's kernel. */
+export type KernelName = Exclude<ActivationName, RowsRunningOthers>;
+
+/** The parameters a row's examples, tests and benchmarks use, as an options object. */
+export function exampleOptions(spec: ActivationSpec): Record<string, number> {
+  return Object.fromEntries(spec.params.map((param, i) => [param.name, spec.example?.[i] ?? param.default!]));
+}
+
+/** The kernel each row runs: its own name unless it says otherwise. */
+export function kernelOf(spec: ActivationSpec): string {
+  return spec.kernel ?? spec.name;
+}
+
+/** Names of the kernels the rows run, each once, in table order: what every backend must provide. */
+export const kernelNames = [...new Set(activationSpecs.map((spec: ActivationSpec) => kernelOf(spec)))] as readonly KernelName[];

@@ -1,9 +1,27 @@
-// The element-wise activations compiled into the addon, in kernel-id order. Each entry names the
-// function exported to JavaScript and the kernel struct in activations-inl.h. The TypeScript table
-// (lib/spec/activations.ts) is matched against these names when the addon loads.
+// The element-wise activation kernels compiled into the addon, in kernel-id order. Each entry names
+// the kernel as JavaScript knows it and its struct in activations-inl.h or activations/*-inl.h. The
+// TypeScript table (lib/spec/activations.ts) is matched against these names when the addon loads.
+// One group per block, so that each group's lines can change on their own.
 #pragma once
 
 #define KINDLING_ACTIVATIONS(X) \
+  X(identity, Identity)         \
   X(relu, Relu)                 \
   X(sigmoid, Sigmoid)           \
-  X(tanh, Tanh)
+  X(tanh, Tanh)                 \
+  KINDLING_PIECEWISE(X)         \
+  KINDLING_LOGISTIC(X)          \
+  KINDLING_EXPONENTIAL(X)       \
+  KINDLING_GELU(X)
+
+// @piecewise
+#define KINDLING_PIECEWISE(X)
+
+// @logistic
+#define KINDLING_LOGISTIC(X)
+
+// @exponential
+#define KINDLING_EXPONENTIAL(X)
+
+// @gelu
+#define KINDLING_GELU(X)

@@ -1,6 +1,8 @@
 // The activation kernels, written once on this target's vectors. Each kernel struct gives f(x),
-// f'(x) and gradOutput * f'(x) for a vector of either precision; the loops below turn them into the
-// ActivationKernels entry points. Numerics (docs/numerics.md): NaN in gives NaN out, +-Inf give the
+// f'(x) and gradOutput * f'(x) for a vector of either precision, and optionally
+// backwardFromOutput(gradOutput, y) with y = f(x); the loops at the end of this file turn them into
+// the ActivationKernels entry points. The groups beyond relu, sigmoid and tanh live in
+// activations/*-inl.h, included below. Numerics (docs/numerics.md): NaN in gives NaN out, +-Inf give the
 // limits, derivatives at kinks follow PyTorch. The fallback twin is lib/fallback/activations.ts.
 // Included only by native/targets/target.cc, inside the target's namespace.
 
@@ -12,6 +14,24 @@ struct Params {
 
 // Each kernel also states the fewest elements worth handing to another thread (kGrain): a cheap,
 // memory-bound kernel needs far larger chunks than one that evaluates exponentials.
+
+struct Identity {
+  static constexpr size_t kGrain = size_t{1} << 17;
+
+  template <typename V>
+  static V forward(V x, const Params<V>&) {
+    return x;
+  }
+  // 1, and NaN at NaN (x == x is false only there).
+  template <typename V>
+  static V derivative(V x, const Params<V>&) {
+    return x == x ? splat<V>(1) : x;
+  }
+  template <typename V>
+  static V backward(V gradOutput, V x, const Params<V>&) {
+    return x == x ? gradOutput : x;
+  }
+};
 
 struct Relu {
   static constexpr size_t kGrain = size_t{1} << 17;
@@ -33,6 +53,11 @@ struct Relu {
   static V backward(V gradOutput, V x, const Params<V>&) {
     using T = typename VectorOf<V>::T;
     return x > T(0) ? gradOutput : (x <= T(0) ? splat<V>(0) : x);
+  }
+  // y = relu(x) > 0 exactly when x > 0.
+  template <typename V>
+  static V backwardFromOutput(V gradOutput, V y, const Params<V>& p) {
+    return backward(gradOutput, y, p);
   }
 };
 
@@ -58,6 +83,11 @@ struct Sigmoid {
   template <typename V>
   static V backward(V gradOutput, V x, const Params<V>& p) {
     return gradOutput * derivative(x, p);
+  }
+  template <typename V>
+  static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    return gradOutput * (y * (T(1) - y));
   }
 };
 
@@ -85,7 +115,15 @@ struct Tanh {
   static V backward(V gradOutput, V x, const Params<V>& p) {
     return gradOutput * derivative(x, p);
   }
+  // (1 - y)(1 + y) rather than 1 - y^2: exact products near |y| = 1, where 1 - y^2 cancels.
+  template <typename V>
+  static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    return gradOutput * ((T(1) - y) * (T(1) + y));
+  }
 };
+
+// @groups (each group's kernels, in their own files)
 
 template <typename T, typename F>
 inline void mapUnary(const T* x, T* out, size_t n, F f) {
@@ -132,10 +170,34 @@ void backwardLoop(const T* g, const T* x, T* out, size_t n, double a, double b) 
   mapBinary(g, x, out, n, [&p](auto gv, auto xv) { return Kernel::backward(gv, xv, p); });
 }
 
+template <typename Kernel, typename T>
+void backwardFromOutputLoop(const T* g, const T* y, T* out, size_t n, double a, double b) {
+  const auto p = paramsOf<T>(a, b);
+  mapBinary(g, y, out, n, [&p](auto gv, auto yv) { return Kernel::backwardFromOutput(gv, yv, p); });
+}
+
+// Whether Kernel has backwardFromOutput (detected on float vectors).
+template <typename Kernel, typename = void>
+struct HasBackwardFromOutput {
+  static constexpr bool value = false;
+};
+template <typename Kernel>
+struct HasBackwardFromOutput<Kernel, decltype(void(Kernel::backwardFromOutput(VF{}, VF{}, Params<VF>{})))> {
+  static constexpr bool value = true;
+};
+
 template <typename Kernel>
 constexpr ActivationKernels kernelsOf() {
-  return {&forwardLoop<Kernel, float>,    &forwardLoop<Kernel, double>,
-          &derivativeLoop<Kernel, float>, &derivativeLoop<Kernel, double>,
-          &backwardLoop<Kernel, float>,   &backwardLoop<Kernel, double>,
-          Kernel::kGrain};
+  if constexpr (HasBackwardFromOutput<Kernel>::value) {
+    return {&forwardLoop<Kernel, float>,    &forwardLoop<Kernel, double>,
+            &derivativeLoop<Kernel, float>, &derivativeLoop<Kernel, double>,
+            &backwardLoop<Kernel, float>,   &backwardLoop<Kernel, double>,
+            &backwardFromOutputLoop<Kernel, float>, &backwardFromOutputLoop<Kernel, double>,
+            Kernel::kGrain};
+  } else {
+    return {&forwardLoop<Kernel, float>,    &forwardLoop<Kernel, double>,
+            &derivativeLoop<Kernel, float>, &derivativeLoop<Kernel, double>,
+            &backwardLoop<Kernel, float>,   &backwardLoop<Kernel, double>,
+            nullptr, nullptr, Kernel::kGrain};
+  }
 }
