@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Make the high-precision reference values that kindling's accuracy tests use.
 
-For every function, pass and dtype this writes one file
+For every activation, pass and dtype that has a reference function, this writes one file
 
-    test/fixtures/<function>-<pass>-<dtype>.f64    e.g. tanh-forward-float32.f64
+    test/fixtures/<activation>-<pass>-<dtype>.f64    e.g. tanh-forward-float32.f64
 
-function  pass        value
-tanh      forward     tanh(x)
-tanh      derivative  1 - tanh(x)^2 = sech(x)^2
-sigmoid   forward     1 / (1 + e^-x)
-sigmoid   derivative  sigmoid(x) * (1 - sigmoid(x))
+The reference functions live in scripts/references/<group>.py, one module per group of the
+activation table, each a dict REFERENCES = {name: (forward, derivative)} of functions of an mpmath
+number, written straight from the mathematical definition at the row's example parameters (see
+lib/spec/activations.ts). They need no care about cancellation: each value is evaluated at 256
+bits and again at twice that, and the precision keeps doubling until the two agree to 2^-120
+relative, so a form like x - tanh(x) at x = 1e-300 still comes out right.
 
 Each file is a flat array of records of three little-endian IEEE float64
 values, 24 bytes per record, sorted by x:
@@ -17,12 +18,12 @@ values, 24 bytes per record, sorted by x:
     x, hi, lo
 
 x is an input exactly representable in <dtype>; hi is the double nearest to
-the exact f(x), and lo the double nearest to f(x) - hi, so hi + lo carries f(x)
-to far beyond double precision. When f(x) underflows (is below half the
-smallest subnormal), hi is a zero of its sign; likewise lo when f(x) - hi does.
-The tests run the kernel on each x in <dtype> and measure the distance of its
-result from hi + lo in ULPs of <dtype>. Infinities and NaN are not in the
-files; the tests cover them separately.
+f(x), and lo the double nearest to f(x) - hi, so hi + lo carries f(x)
+to far beyond double precision. When f(x) underflows, hi is a zero of its
+sign; likewise lo when f(x) - hi does. The tests run the kernel on each x in
+<dtype> and measure the distance of its result from hi + lo in ULPs of
+<dtype>. Inputs where f is infinite or NaN are left out; the tests cover them
+through the table's edges.
 
 The inputs come from a seeded random.Random and exact bit-level construction
 (no libm calls), so every machine produces the same bytes:
@@ -35,19 +36,23 @@ The inputs come from a seeded random.Random and exact bit-level construction
   - and, filling the file up to RECORDS_PER_FILE, log-uniform magnitudes from
     the smallest subnormal to about 1e3, with random signs.
 
-Usage:
+Needs mpmath (Debian's python3-mpmath). Usage:
     python3 scripts/make-references.py           # (re)write the fixtures
     python3 scripts/make-references.py --check   # exit 1 unless they are up to date
+    python3 scripts/make-references.py --only gelu,mish   # just these activations
 """
 
 import argparse
+import importlib.util
 import math
+import multiprocessing
 import random
 import struct
 import sys
 from dataclasses import dataclass
-from decimal import Context, Decimal, getcontext, localcontext
 from pathlib import Path
+
+from mpmath import mp, mpf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "test" / "fixtures"
 
@@ -59,21 +64,6 @@ LARGE_MAGNITUDE_POINTS = 300
 THRESHOLDS = (0.625, 0.55, 0.5, 1, 2, 9, 9.1, 19, 20, 44, 44.5, 87, 88.72, 89,
               103.9, 104, 709.78, 710, 745.13, 746)
 ULPS_AROUND_THRESHOLDS = 4
-
-# Significant digits kept for every function value. Far more than the 1e-30
-# relative accuracy asked of hi + lo: it is what lets lo be correctly rounded
-# too, even when f(x) lies within a hair of a halfway point between doubles.
-PRECISION = 120
-# Below this, e^-a - 1 comes from its series; above, exp(-a) - 1 cancels about
-# log10(1/a) digits, fewer than the working precision adds for small a.
-SERIES_BELOW = Decimal("1e-12")
-# Past |x| = 800 every function is saturated: what is left (about e^-800) is
-# far below half the smallest subnormal (about e^-745), so the record is the
-# same as at 800, and exp never has to leave the decimal exponent range.
-SATURATION = Decimal(800)
-
-ZERO, QUARTER, HALF, ONE, TWO = (Decimal(v) for v in ("0", "0.25", "0.5", "1", "2"))
-
 
 @dataclass(frozen=True)
 class Dtype:
@@ -98,8 +88,26 @@ DTYPES = (
     Dtype("float32", "<f", "<i", 24, -126, 127),
     Dtype("float64", "<d", "<q", 53, -1022, 1023),
 )
-FUNCTIONS = ("tanh", "sigmoid")
 PASSES = ("forward", "derivative")
+REFERENCE_MODULES = Path(__file__).resolve().parent / "references"
+
+START_PRECISION = 256  # bits
+AGREEMENT = mpf(2) ** -120
+MAX_PRECISION = 1 << 16
+
+
+def load_references():
+    """{name: (forward, derivative)} from every module in scripts/references/."""
+    references = {}
+    for path in sorted(REFERENCE_MODULES.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"references_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for name, functions in module.REFERENCES.items():
+            if name in references:
+                raise SystemExit(f"{path.name}: {name} is defined twice")
+            references[name] = functions
+    return references
 
 
 def round_to(dtype, value):
@@ -150,89 +158,60 @@ def make_inputs(dtype):
     return sorted(unique.values(), key=lambda x: (x, math.copysign(1, x)))
 
 
-def working_precision(x):
-    """Digits to work with at x. For tiny x, f(x) is a polynomial in x whose
-    leading terms can land exactly halfway between two doubles, and then the
-    terms about x^2 further down decide how hi or lo rounds: add two digits
-    per decade of smallness so that they are kept."""
-    return PRECISION + 2 * max(0, -Decimal(x).adjusted())
+def evaluate(function, x):
+    """f(x) as an mpf correct to 2^-120 relative (or exactly 0), or None where f is infinite or NaN."""
+    precision = START_PRECISION
+    with mp.workprec(precision):
+        previous = function(mpf(x))
+    while precision < MAX_PRECISION:
+        precision *= 2
+        with mp.workprec(precision):
+            value = function(mpf(x))
+            if not mp.isfinite(value):
+                return None
+            if value == previous or (value != 0 and abs((value - previous) / value) < AGREEMENT):
+                return value
+            previous = value
+    raise ArithmeticError(f"{function.__qualname__}({x!r}) did not settle by {MAX_PRECISION} bits")
 
 
-def expm1_of_negative(a):
-    """e^-a - 1 for 0 <= a < 1, accurate relative to the result however small a is."""
-    if a >= SERIES_BELOW:
-        return (-a).exp() - ONE
-    total = term = -a
-    order = 1
-    while term and term.adjusted() > total.adjusted() - getcontext().prec:
-        order += 1
-        term = term * -a / order
-        total += term
-    return total
-
-
-def exact_parts(x):
-    """{(function, pass): (base, delta)} with f(x) = base + delta, where base is
-    an exact constant and delta is right to the working precision relative to
-    itself, so f(x) - hi stays accurate even when it is far smaller than f(x)."""
-    exact_x = Decimal(x)
-    a = min(abs(exact_x), SATURATION)
-    sign = -ONE if exact_x.is_signed() else ONE
-    if a < ONE:
-        # Written in u = e^-a - 1 to avoid the cancellation in 1 - e^-a.
-        u = expm1_of_negative(a)
-        tanh_a = -u * (TWO + u) / (TWO + TWO * u + u * u)
-        tanh_half_a = -u / (TWO + u)  # sigmoid(x) = (1 + tanh(x/2)) / 2
-        return {
-            ("tanh", "forward"): (ZERO, sign * tanh_a),
-            ("tanh", "derivative"): (ONE, -tanh_a * tanh_a),
-            ("sigmoid", "forward"): (HALF, sign * tanh_half_a / 2),
-            ("sigmoid", "derivative"): (QUARTER, -tanh_half_a * tanh_half_a / 4),
-        }
-    # Written in t = e^-a, which is small here, as the distance from the limit.
-    t = (-a).exp()
-    t_squared = t * t
-    return {
-        ("tanh", "forward"): (sign, -sign * 2 * t_squared / (ONE + t_squared)),
-        ("tanh", "derivative"): (ZERO, 4 * t_squared / (ONE + t_squared) ** 2),
-        ("sigmoid", "forward"): (ONE, -t / (ONE + t)) if sign > 0 else (ZERO, t / (ONE + t)),
-        ("sigmoid", "derivative"): (ZERO, t / (ONE + t) ** 2),
-    }
-
-
-def split_to_doubles(base, delta):
-    """(hi, lo): the double nearest to base + delta and the double nearest to what is left.
-
-    float(Decimal) is correctly rounded, subnormals included."""
-    # Decimal gives +0 for 0 + -0, so add only nonzero parts: signed zeros and
-    # underflowing values keep their sign.
-    exact = base + delta if base and delta else base or delta
-    hi = float(exact)
-    lo = float(delta - (Decimal(hi) - base))
+def split_to_doubles(value, x_sign):
+    """(hi, lo): the double nearest to value and the double nearest to what is left. An exact zero
+    takes the sign mpmath cannot carry from the reference function's own sign of zero at x."""
+    with mp.workprec(max(mp.prec, 4096)):
+        hi = float(value)
+        lo = float(value - mpf(hi)) if mp.isfinite(hi) else 0.0
+    if value == 0:
+        hi = math.copysign(0.0, x_sign)
     return hi, lo
 
 
-def reference_pairs(x):
-    """{(function, pass): (hi, lo)} for one input."""
-    with localcontext(Context(prec=working_precision(x))):
-        return {key: split_to_doubles(base, delta) for key, (base, delta) in exact_parts(x).items()}
+def records_for(job):
+    """The packed records of one (name, pass, dtype)."""
+    name, pass_index, dtype = job
+    function = load_references()[name][pass_index]
+    packed = []
+    for x in make_inputs(dtype):
+        value = evaluate(function, x)
+        if value is None:
+            continue
+        hi, lo = split_to_doubles(value, x if pass_index == 0 else 1.0)
+        if math.isinf(hi):
+            continue
+        packed.append(struct.pack("<3d", x, hi, lo))
+    return fixture_name(name, PASSES[pass_index], dtype), b"".join(packed)
 
 
 def fixture_name(function, pass_, dtype):
     return f"{function}-{pass_}-{dtype.name}.f64"
 
 
-def make_fixtures():
-    """{file name: file bytes} for every function, pass and dtype."""
-    fixtures = {}
-    for dtype in DTYPES:
-        records = {(function, pass_): [] for function in FUNCTIONS for pass_ in PASSES}
-        for x in make_inputs(dtype):
-            for key, (hi, lo) in reference_pairs(x).items():
-                records[key].append(struct.pack("<3d", x, hi, lo))
-        for (function, pass_), packed in records.items():
-            fixtures[fixture_name(function, pass_, dtype)] = b"".join(packed)
-    return fixtures
+def make_fixtures(only=None):
+    """{file name: file bytes} for every reference function (or those named), pass and dtype."""
+    names = [name for name in load_references() if only is None or name in only]
+    jobs = [(name, pass_index, dtype) for name in names for pass_index in range(len(PASSES)) for dtype in DTYPES]
+    with multiprocessing.Pool() as pool:
+        return dict(pool.map(records_for, jobs))
 
 
 def check(fixtures):
@@ -265,8 +244,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="compare the committed files with freshly made ones instead of writing")
+    parser.add_argument("--only", help="comma-separated activation names to make (default: all)")
     args = parser.parse_args()
-    fixtures = make_fixtures()
+    fixtures = make_fixtures(set(args.only.split(",")) if args.only else None)
     return check(fixtures) if args.check else write(fixtures)
 
 
