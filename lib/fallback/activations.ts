@@ -112,5 +112,12 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   relu,
   sigmoid,
   tanh,
-  // @groups (each group's kernels, from activations/*.ts)
+  // Each group's kernels, from activations/<group>.ts.
+  // @piecewise
+
+  // @logistic
+
+  // @exponential
+
+  // @gelu
 };

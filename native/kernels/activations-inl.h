@@ -123,7 +123,14 @@ struct Tanh {
   }
 };
 
-// @groups (each group's kernels, in their own files)
+// Each group's kernels, in its own file (its fallback twin is lib/fallback/activations/<group>.ts).
+// @piecewise
+
+// @logistic
+
+// @exponential
+
+// @gelu
 
 template <typename T, typename F>
 inline void mapUnary(const T* x, T* out, size_t n, F f) {
