@@ -64,6 +64,10 @@ export interface Kernels {
     a: number,
     b: number,
   ): Promise<void>;
+  // @axis
+
+  // @prelu
+
   /** Names of the random distributions (docs/rng.md §3); a name's index is its id. */
   readonly distributions: readonly string[];
   /**

@@ -21,6 +21,11 @@ export { type ActivationName, type ActivationSpec, type UlpBudget, activationSpe
 export const activations = createActivations(activeKernels());
 export const { relu, sigmoid, tanh } = activations;
 
+// @axis
+
+// @prelu
+
+
 export {
   type BernoulliOptions,
   type DrawOptions,

@@ -340,6 +340,10 @@ Napi::Value queueElementwise(const Napi::CallbackInfo& info, bool backward) {
 Napi::Value activationAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, false); }
 Napi::Value activationBackwardAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, true); }
 
+// @axis
+
+// @prelu
+
 // ---- Random draws ----
 
 struct RandomCall {
@@ -464,6 +468,10 @@ Napi::Value kernels(const Napi::CallbackInfo& info) {
         {"activationAsync", activationAsync},
         {"activationBackward", activationBackward},
         {"activationBackwardAsync", activationBackwardAsync},
+        // @axis
+
+        // @prelu
+
         {"random", random},
         {"randomAsync", randomAsync},
     };

@@ -181,6 +181,10 @@ export const fallbackKernels: Kernels = {
     const [grad, input] = [snapshot(gradOutput, n), snapshot(x, n)];
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
   },
+  // @axis
+
+  // @prelu
+
   distributions: distributionNames,
   random(id, out, key0, key1, offsetLow, offsetHigh, start, params) {
     fillRandom(checkDraw(id, out, key0, key1, offsetLow, offsetHigh, start, params), out, start);

@@ -27,6 +27,9 @@ namespace {
 #include "kernels/activations-inl.h"
 #include "kernels/philox-inl.h"
 #include "kernels/random-inl.h"
+// @axis
+
+// @prelu
 
 constexpr ActivationKernels kActivations[] = {
 #define KINDLING_KERNELS_OF(name, Kernel) kernelsOf<Kernel>(),
@@ -37,7 +40,13 @@ constexpr ActivationKernels kActivations[] = {
 }  // namespace
 
 const KernelTables& kernelTables() {
-  static constexpr KernelTables kTables = {kActivations, &kRandomKernels};
+  static constexpr KernelTables kTables = {
+      kActivations,
+      &kRandomKernels,
+      // @axis
+
+      // @prelu
+  };
   return kTables;
 }
 

@@ -10,6 +10,9 @@ namespace kindling {
 struct KernelTables {
   const ActivationKernels* activations;  // indexed in the order of KINDLING_ACTIVATIONS
   const RandomKernels* random;
+  // @axis
+
+  // @prelu
 };
 
 }  // namespace kindling
