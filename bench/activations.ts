@@ -15,7 +15,7 @@ import { built, machine } from './harness.js';
 const { loadNative, SIMD_LEVELS } = built<typeof import('../lib/backend.js')>('backend.js');
 const { createActivations } = built<typeof import('../lib/activations.js')>('activations.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
-const { activationSpecs } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
+const { activationSpecs, exampleOptions } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
 
 const SIZES = [1e3, 1e5, 1e6, 1.6e7];
 const REPETITIONS = 7;
@@ -53,6 +53,37 @@ const naiveLoops: Record<ActivationName, Run> = {
     for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
   },
   // @piecewise
+  relu6(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(0, x[i]!), 6);
+  },
+  leakyRelu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? x[i]! : 0.01 * x[i]!;
+  },
+  rrelu(x, out) {
+    const slope = (1 / 8 + 1 / 3) / 2;
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? x[i]! : slope * x[i]!;
+  },
+  hardTanh(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(-1, x[i]!), 1);
+  },
+  hardSigmoid(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(0, x[i]! + 3), 6) / 6;
+  },
+  hardSwish(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = (x[i]! * Math.min(Math.max(0, x[i]! + 3), 6)) / 6;
+  },
+  softShrink(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0.5 ? x[i]! - 0.5 : x[i]! < -0.5 ? x[i]! + 0.5 : 0;
+  },
+  hardShrink(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!) > 0.5 ? x[i]! : 0;
+  },
+  threshold(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 1 ? x[i]! : -2;
+  },
+  softsign(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.abs(x[i]!));
+  },
 
   // @logistic
 
@@ -61,12 +92,13 @@ const naiveLoops: Record<ActivationName, Run> = {
   // @gelu
 };
 
-/** Through the public functions, validation included, as users call them. */
+/** Through the public functions, validation included, as users call them, with each row's example parameters. */
 function facade(kernels: Kernels): (name: ActivationName) => Run {
   const api = createActivations(kernels);
   return (name) => {
-    const activation = api[name];
-    return (x, out) => void activation(x, { out });
+    const activation = api[name] as (x: Float32Array, options: object) => Float32Array;
+    const options = exampleOptions(activationSpecs.find((spec) => spec.name === name)!);
+    return (x, out) => void activation(x, { ...options, out });
   };
 }
 

@@ -103,7 +103,8 @@ describe.each(backends)('$label', (backend: TestBackend) => {
       it('takes every kink at the documented derivative', () => {
         const at = make(dtype, spec.kinks.map((kink) => kink.at));
         const slopes = activation.derivative(at);
-        spec.kinks.forEach((kink, i) => expect(slopes[i]).toBe(kink.derivative));
+        const rounded = (value: number) => (dtype === 'float32' ? Math.fround(value) : value);
+        spec.kinks.forEach((kink, i) => expect(slopes[i]).toBe(rounded(kink.derivative)));
       });
 
       it.runIf(spec.finiteForFinite)('gives finite values and derivatives for every finite input', () => {

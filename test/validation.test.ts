@@ -12,7 +12,8 @@ import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { FloatArray, Kernels } from '../binding.js';
-import { activationNames } from '../lib/spec/activations.js';
+import { optionNamesOf } from '../lib/activations.js';
+import { type ActivationSpec, activationSpecs, exampleOptions } from '../lib/spec/activations.js';
 import { type TestBackend, backends } from './helpers/backends.js';
 import { firstDifference } from './helpers/numbers.js';
 
@@ -116,16 +117,43 @@ interface Operation {
   readonly backward: boolean;
   readonly sync: Loose;
   readonly async: Loose;
+  readonly options: readonly string[];
+  /** What the second argument of a backward operation is called: x, or y for backwardFromOutput. */
+  readonly input: 'x' | 'y';
+}
+
+const isPlainObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/** fn with the row's example parameters merged into its options object (when it is one, or absent). */
+function withExample(fn: Loose, arity: number, example: object): Loose {
+  return (...args: unknown[]) => {
+    const given = args[arity];
+    if (given !== undefined && !isPlainObject(given)) return fn(...args);
+    return fn(...args.slice(0, arity), { ...example, ...(given as object | undefined) });
+  };
 }
 
 function operationsOf(backend: TestBackend): Operation[] {
-  return activationNames.flatMap((name) => {
-    const f = backend.api[name];
-    return [
-      { label: name, backward: false, sync: f, async: f.async },
-      { label: `${name}.derivative`, backward: false, sync: f.derivative, async: f.derivative.async },
-      { label: `${name}.backward`, backward: true, sync: f.backward, async: f.backward.async },
-    ] as Operation[];
+  return (activationSpecs as readonly ActivationSpec[]).flatMap((spec) => {
+    const f = backend.api[spec.name as keyof typeof backend.api] as unknown as Loose & Record<string, Loose & { async: Loose }> & { async: Loose };
+    const example = exampleOptions(spec);
+    const options = optionNamesOf(spec);
+    const unary = (label: string, fn: Loose & { async: Loose }): Operation => ({
+      label,
+      backward: false,
+      sync: withExample(fn, 1, example),
+      async: withExample(fn.async, 1, example),
+      options,
+      input: 'x',
+    });
+    const ops = [unary(spec.name, f), unary(`${spec.name}.derivative`, f.derivative!)];
+    for (const member of spec.fromOutput ? ['backward', 'backwardFromOutput'] : ['backward']) {
+      const fn = f[member]!;
+      const input = member === 'backward' ? 'x' : 'y';
+      ops.push({ label: `${spec.name}.${member}`, backward: true, sync: withExample(fn, 2, example), async: withExample(fn.async, 2, example), options, input });
+    }
+    return ops;
   });
 }
 
@@ -205,7 +233,7 @@ describe.each(backends)('$label: the facade', (backend) => {
       it.each(NOT_FLOAT_ARRAYS)('refuses $label for x with a TypeError naming x', async ({ make, described }) => {
         const inputs = { ...sentinelInputs(Float32Array, 3), x: make() };
         const args = argumentsOf(op, inputs, { out: filled(Float32Array, 3) });
-        await expectRefused(op, args, TypeError, new RegExp(`^Expected .+ for x but received ${escapeRegExp(described)}$`));
+        await expectRefused(op, args, TypeError, new RegExp(`^Expected .+ for ${op.input} but received ${escapeRegExp(described)}$`));
       });
     }
 
@@ -224,25 +252,25 @@ describe.each(backends)('$label: the facade', (backend) => {
 
       it('refuses an out of the other element type with a TypeError', async () => {
         const args = argumentsOf(op, sentinelInputs(Ctor, 3), { out: filled(otherType(Ctor), 3) });
-        await expectRefused(op, args, TypeError, `Expected a ${type} (like x) for out but received a ${other} of length 3`);
+        await expectRefused(op, args, TypeError, `Expected a ${type} (like ${op.input}) for out but received a ${other} of length 3`);
       });
 
       it('refuses an out of another length with a RangeError naming both lengths', async () => {
         for (const length of [0, 2, 4]) {
           const args = argumentsOf(op, sentinelInputs(Ctor, 3), { out: filled(Ctor, length) });
-          await expectRefused(op, args, RangeError, `Expected a ${type} of length 3 (like x) for out but received a ${type} of length ${length}`);
+          await expectRefused(op, args, RangeError, `Expected a ${type} of length 3 (like ${op.input}) for out but received a ${type} of length ${length}`);
         }
       });
 
       if (op.backward) {
         it('refuses x of another type than gradOutput with a TypeError naming x', async () => {
           const args = argumentsOf(op, { gradOutput: filled(Ctor, 3), x: filled(otherType(Ctor), 3) }, { out: filled(Ctor, 3) });
-          await expectRefused(op, args, TypeError, `Expected a ${type} (like gradOutput) for x but received a ${other} of length 3`);
+          await expectRefused(op, args, TypeError, `Expected a ${type} (like gradOutput) for ${op.input} but received a ${other} of length 3`);
         });
 
         it('refuses x of another length than gradOutput with a RangeError naming x', async () => {
           const args = argumentsOf(op, { gradOutput: filled(Ctor, 3), x: filled(Ctor, 2) }, { out: filled(Ctor, 3) });
-          await expectRefused(op, args, RangeError, `Expected a ${type} of length 3 (like gradOutput) for x but received a ${type} of length 2`);
+          await expectRefused(op, args, RangeError, `Expected a ${type} of length 3 (like gradOutput) for ${op.input} but received a ${type} of length 2`);
         });
       }
 
@@ -260,9 +288,10 @@ describe.each(backends)('$label: the facade', (backend) => {
             const buffer = filled(Ctor, 8);
             const inputs = { ...sentinelInputs(Ctor, 4), [name]: buffer.subarray(at.input, at.input + 4) };
             const args = argumentsOf(op, inputs, { out: buffer.subarray(at.out, at.out + 4) });
+            const called = name === 'x' ? op.input : name;
             const message =
-              `Expected ${name} itself or an array sharing no memory with ${name} for out but received ` +
-              `a view overlapping ${name} (byte offset ${at.out * bytes}, ${name} at ${at.input * bytes})`;
+              `Expected ${called} itself or an array sharing no memory with ${called} for out but received ` +
+              `a view overlapping ${called} (byte offset ${at.out * bytes}, ${called} at ${at.input * bytes})`;
             await expectRefused(op, args, RangeError, message);
           }
         });
@@ -316,7 +345,7 @@ describe.each(backends)('$label: the facade', (backend) => {
 
       it('refuses an out with a detached buffer for a non-empty x with a RangeError', async () => {
         const args = argumentsOf(op, sentinelInputs(Ctor, 3), { out: detached(Ctor, 3) });
-        await expectRefused(op, args, RangeError, `Expected a ${type} of length 3 (like x) for out but received a ${type} of length 0`);
+        await expectRefused(op, args, RangeError, `Expected a ${type} of length 3 (like ${op.input}) for out but received a ${type} of length 0`);
       });
     });
 
@@ -338,7 +367,7 @@ describe.each(backends)('$label: the facade', (backend) => {
 
     it('refuses an unknown option with a TypeError naming the key', async () => {
       const args = argumentsOf(op, sentinelInputs(Float32Array, 3), { otu: filled(Float32Array, 3) });
-      await expectRefused(op, args, TypeError, `Expected one of out for ${op.label} options but received an unknown option "otu"`);
+      await expectRefused(op, args, TypeError, `Expected one of ${op.options.join(', ')} for ${op.label} options but received an unknown option "otu"`);
     });
 
     it('accepts { out: undefined } and {} and allocates a new array', async () => {
@@ -536,6 +565,61 @@ describe.each(backends)('$label: the raw kernels on views in guarded buffers', (
           expect(differenceAt(gradOutput.buffer, gradBefore), `${context}: gradOutput's buffer`).toBe(-1);
         }
       }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------
+
+const DOMAIN_TEXT = { finite: 'a finite number', positive: 'a finite number > 0', nonnegative: 'a finite number >= 0' } as const;
+const OUT_OF_DOMAIN = { finite: [], positive: [0, -0, -1], nonnegative: [-1, -1e-300] } as const;
+
+describe.each(backends)('$label: parameters', (backend) => {
+  const rows = (activationSpecs as readonly ActivationSpec[]).filter((spec) => spec.params.length > 0);
+
+  describe.each(rows)('$name', (spec) => {
+    const f = backend.api[spec.name as keyof typeof backend.api] as unknown as Loose;
+    const example = exampleOptions(spec);
+
+    async function refuses(options: object, type: ErrorClass, message: string): Promise<void> {
+      const x = filled(Float32Array, 3);
+      const out = filled(Float32Array, 3);
+      const before = copyOf(out);
+      expect(() => f(x, { ...options, out }), show([options])).toThrow(type);
+      expect(() => f(x, { ...options, out })).toThrow(message);
+      expect(firstDifference(out, before)).toBe(-1);
+    }
+
+    it.each(spec.params)('refuses $name values that are not numbers, not finite or out of its domain', async (param) => {
+      const name = `${spec.name} option ${param.name}`;
+      const what = DOMAIN_TEXT[param.domain];
+      for (const [value, described] of [['1', '"1"'], [null, 'null'], [true, 'true'], [1n, '1n'], [{}, 'an object']] as const) {
+        await refuses({ ...example, [param.name]: value }, TypeError, `Expected ${what} for ${name} but received ${described}`);
+      }
+      for (const value of [NaN, Infinity, -Infinity, ...OUT_OF_DOMAIN[param.domain]]) {
+        await refuses({ ...example, [param.name]: value }, RangeError, `Expected ${what} for ${name} but received ${Object.is(value, -0) ? '-0' : value}`);
+      }
+    });
+
+    it.each(spec.params.filter((param) => param.default === undefined))('requires $name, which has no default', async (param) => {
+      const { [param.name]: _, ...rest } = example;
+      await refuses(rest, TypeError, `Expected ${DOMAIN_TEXT[param.domain]} for ${spec.name} option ${param.name} but received undefined`);
+    });
+
+    it.runIf(spec.paramsCheck !== undefined)('refuses parameters that break the condition between them', async () => {
+      // Both of these rows' conditions are first <= second.
+      const [first, second] = spec.params.map((param) => param.name) as [string, string];
+      await refuses({ [first]: 2, [second]: 1 }, RangeError, `Expected ${spec.paramsCheck!.what} for ${spec.name} options but received ${first} = 2, ${second} = 1`);
+    });
+
+    it('uses the parameters it is given, and its defaults for those it is not', () => {
+      const x = Float64Array.from([-3, -0.75, -0.6, 0.25, 0.55, 2.5]);
+      const moved = Object.fromEntries(Object.entries(example).map(([name, value]) => [name, value + 0.125]));
+      const withExample = f(x, example) as FloatArray;
+      expect(firstDifference(f(x, moved) as FloatArray, withExample)).not.toBe(-1);
+      if (spec.example === undefined) expect(firstDifference(f(x) as FloatArray, withExample)).toBe(-1);
     });
   });
 });

@@ -5,6 +5,7 @@
  * native twins in native/kernels/activations/.
  */
 import type { KernelName } from '../spec/activations.js';
+import { piecewise } from './activations/piecewise.js';
 import { copySign, exp32, exp64, tanhNearZero32, tanhNearZero64 } from './math.js';
 
 const f = Math.fround;
@@ -114,6 +115,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   tanh,
   // Each group's kernels, from activations/<group>.ts.
   // @piecewise
+  ...piecewise,
 
   // @logistic
 

@@ -15,7 +15,15 @@
   KINDLING_GELU(X)
 
 // @piecewise
-#define KINDLING_PIECEWISE(X)
+#define KINDLING_PIECEWISE(X) \
+  X(leakyRelu, LeakyRelu)     \
+  X(hardTanh, HardTanh)       \
+  X(hardSigmoid, HardSigmoid) \
+  X(hardSwish, HardSwish)     \
+  X(softShrink, SoftShrink)   \
+  X(hardShrink, HardShrink)   \
+  X(threshold, Threshold)     \
+  X(softsign, Softsign)
 
 // @logistic
 #define KINDLING_LOGISTIC(X)

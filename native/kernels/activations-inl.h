@@ -125,6 +125,7 @@ struct Tanh {
 
 // Each group's kernels, in its own file (its fallback twin is lib/fallback/activations/<group>.ts).
 // @piecewise
+#include "activations/piecewise-inl.h"
 
 // @logistic
 

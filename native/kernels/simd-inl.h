@@ -130,6 +130,24 @@ inline VD lanesToDouble(VU32 v, size_t first) {
 #endif
 }
 
+// f applied to a float vector's lanes in double precision, each result rounded once to float:
+// for float kernels whose accuracy needs double intermediates. f takes and returns a VD, which has
+// half the lanes of a VF, so it runs on the two halves in turn (on the one lane in scalar code).
+template <typename F>
+inline VF viaDouble(VF x, F f) {
+#if KINDLING_VECTOR_BYTES
+  typedef float HalfVF __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
+  HalfVF halves[2];
+  __builtin_memcpy(halves, &x, sizeof x);
+  for (HalfVF& half : halves) half = __builtin_convertvector(f(__builtin_convertvector(half, VD)), HalfVF);
+  VF result;
+  __builtin_memcpy(&result, halves, sizeof result);
+  return result;
+#else
+  return static_cast<float>(f(static_cast<double>(x)));
+#endif
+}
+
 // 32 x 32 -> 64-bit products of every lane with a constant, split into high and low words: the
 // core of Philox. x86 multiplies the even 32-bit lanes into 64-bit products in one instruction
 // (pmuludq), which GCC does not find by itself from vector code, so it is called by name there.
