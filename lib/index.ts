@@ -5,6 +5,7 @@
  */
 import { activeKernels } from './backend.js';
 import { createActivations } from './activations.js';
+import { createLookup, elementwiseEntries } from './lookup.js';
 
 export type { FloatArray, SimdLevel } from '../binding.js';
 export type {
@@ -12,20 +13,40 @@ export type {
   ActivationOptions,
   Activations,
   BackwardOperation,
+  OptionsOf,
   UnaryOperation,
 } from './activations.js';
 export { type BackendInfo, backend } from './backend.js';
-export { type ActivationName, type ActivationSpec, type UlpBudget, activationSpecs } from './spec/activations.js';
+export { type ActivationName, type ActivationSpec, type ParamSpec, type UlpBudget, activationSpecs } from './spec/activations.js';
 
 /** The activations, on the backend the loader chose. */
 export const activations = createActivations(activeKernels());
-export const { relu, sigmoid, tanh } = activations;
+export const {
+  identity,
+  relu,
+  relu6,
+  leakyRelu,
+  rrelu,
+  hardTanh,
+  hardSigmoid,
+  hardSwish,
+  softShrink,
+  hardShrink,
+  threshold,
+  softsign,
+  sigmoid,
+  tanh,
+} = activations;
 
 // @axis
 
 // @prelu
 
+/** Any activation by a PyTorch, Keras or TF.js name, with its parameters bound: activation('leaky_relu', { negativeSlope: 0.2 }). */
+export const activation = createLookup([...elementwiseEntries(activations)]);
 
+
+export type { BoundActivation } from './lookup.js';
 export {
   type BernoulliOptions,
   type DrawOptions,
