@@ -142,6 +142,28 @@ describe.each(backends)('$label', (backend: TestBackend) => {
         expect(at, `x = ${x[at]}`).toBe(-1);
       });
 
+      it('has a derivative that matches central differences of its float64 forward, away from kinks', () => {
+        if (dtype === 'float32') return; // the float64 forward is the sharper probe; float32 shares the formulas
+        const [low, high] = spec.interestingRange;
+        // An even count keeps the symmetric ranges' midpoint 0 off the grid: some rows (softsign) have f'' jump there.
+        const points = Array.from({ length: 1000 }, (_, i) => low + ((high - low) * (i + 0.5)) / 1000).filter((x) =>
+          spec.kinks.every((kink) => Math.abs(x - kink.at) > 1e-3 * Math.max(1, Math.abs(kink.at))),
+        );
+        const at = (values: number[]) => activation(Float64Array.from(values));
+        const slopes = activation.derivative(Float64Array.from(points));
+        // Richardson extrapolation of two central differences: error O(h^4) plus rounding ~1e-16/h.
+        const h = points.map((x) => 2 ** -10 * Math.max(1, Math.abs(x)));
+        const [plus, minus, plusHalf, minusHalf] = [1, -1, 0.5, -0.5].map((k) => at(points.map((x, i) => x + k * h[i]!)));
+        points.forEach((x, i) => {
+          const wide = (plus[i]! - minus[i]!) / (2 * h[i]!);
+          const narrow = (plusHalf[i]! - minusHalf[i]!) / h[i]!;
+          const estimate = (4 * narrow - wide) / 3;
+          expect(Math.abs(slopes[i]! - estimate), `${spec.name}'(${x}) = ${slopes[i]}, central differences ${estimate}`).toBeLessThanOrEqual(
+            1e-7 * (1 + Math.abs(estimate)),
+          );
+        });
+      });
+
       it.runIf(spec.fromOutput !== undefined)('computes backwardFromOutput from y = f(x) as backward does from x', () => {
         const x = make(dtype, uniformGrid(1001, spec.interestingRange[0], spec.interestingRange[1], dtype));
         const gradOutput = make(dtype, Array.from(x, (_, i) => ((i % 7) - 3) * 0.37));
