@@ -6,7 +6,7 @@
  */
 import type { KernelName } from '../spec/activations.js';
 import { piecewise } from './activations/piecewise.js';
-import { copySign, exp32, exp64, tanhNearZero32, tanhNearZero64 } from './math.js';
+import { copySign, exp32, exp64, expForFloat, tanhNearZero32, tanhNearZero64 } from './math.js';
 
 const f = Math.fround;
 
@@ -36,27 +36,18 @@ const relu = {
   backwardFromOutput64: (g, y) => (y > 0 ? g : y <= 0 ? 0 : y),
 } satisfies ScalarActivation;
 
-function sigmoidDerivative32(x: number): number {
-  const e = exp32(-Math.abs(x));
-  const d = f(e + 1);
-  return f(e / f(d * d));
-}
-
-function sigmoidDerivative64(x: number): number {
-  const e = exp64(-Math.abs(x));
+// Float32 sigmoid works in float64 with expForFloat and rounds once, as the native kernel does.
+const sigmoidOf = (x: number, e: number): number => (x >= 0 ? 1 : e) / (e + 1);
+function sigmoidDerivativeOf(e: number): number {
   const d = e + 1;
   return e / (d * d);
 }
+const sigmoidDerivative32 = (x: number): number => f(sigmoidDerivativeOf(expForFloat(-Math.abs(x))));
+const sigmoidDerivative64 = (x: number): number => sigmoidDerivativeOf(exp64(-Math.abs(x)));
 
 const sigmoid = {
-  forward32(x) {
-    const e = exp32(-Math.abs(x));
-    return f((x >= 0 ? 1 : e) / f(e + 1));
-  },
-  forward64(x) {
-    const e = exp64(-Math.abs(x));
-    return (x >= 0 ? 1 : e) / (e + 1);
-  },
+  forward32: (x) => f(sigmoidOf(x, expForFloat(-Math.abs(x)))),
+  forward64: (x) => sigmoidOf(x, exp64(-Math.abs(x))),
   derivative32: sigmoidDerivative32,
   derivative64: sigmoidDerivative64,
   backward32: (g, x) => f(g * sigmoidDerivative32(x)),
@@ -65,19 +56,13 @@ const sigmoid = {
   backwardFromOutput64: (g, y) => g * (y * (1 - y)),
 } satisfies ScalarActivation;
 
-function tanhDerivative32(x: number): number {
-  const a = Math.abs(x);
-  const e = exp32(-f(a + a));
-  const d = f(e + 1);
-  return f(f(e * 4) / f(d * d));
-}
-
-function tanhDerivative64(x: number): number {
-  const a = Math.abs(x);
-  const e = exp64(-(a + a));
+/** 4e / (1 + e)^2 for e = e^-2|x|: tanh'(x); float32 works in float64, as the native kernel does. */
+function tanhDerivativeOf(e: number): number {
   const d = e + 1;
   return (e * 4) / (d * d);
 }
+const tanhDerivative32 = (x: number): number => f(tanhDerivativeOf(expForFloat(-2 * Math.abs(x))));
+const tanhDerivative64 = (x: number): number => tanhDerivativeOf(exp64(-2 * Math.abs(x)));
 
 const tanh = {
   forward32(x) {

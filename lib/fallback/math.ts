@@ -68,6 +68,24 @@ export function exp64(x: number): number {
   return y * POW2_64[half - POW2_64_MIN]! * POW2_64[k - half - POW2_64_MIN]!;
 }
 
+// 1/7!, ..., 1/2!: the series of expForFloat, highest degree first
+const EXP_FOR_FLOAT = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5];
+
+/** e^x in float64 arithmetic to about 2^-27 relative, for float32 kernels that work in double. */
+export function expForFloat(x: number): number {
+  const clamped = x > 710 ? 710 : x < -746 ? -746 : x;
+  const shifted = clamped * 1.4426950408889634 + SHIFT_64;
+  const k = shifted - SHIFT_64;
+  let r = clamped - k * LN2_HI_64;
+  r = r - k * LN2_LO_64;
+  const r2 = r * r;
+  let p = EXP_FOR_FLOAT[0]!;
+  for (let i = 1; i < EXP_FOR_FLOAT.length; i++) p = p * r + EXP_FOR_FLOAT[i]!;
+  const y = p * r2 + r + 1;
+  const half = k >> 1;
+  return y * POW2_64[half - POW2_64_MIN]! * POW2_64[k - half - POW2_64_MIN]!;
+}
+
 const TANH_32 = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(f);
 
 /** tanh(a) for float32 0 <= a < 0.625. */

@@ -400,7 +400,7 @@ export const activationSpecs = [
     ],
     fromOutput: 'y * (1 - y)',
     finiteForFinite: true,
-    ulp: { float32: { forward: 3, derivative: 4 }, float64: { forward: 2, derivative: 4 } },
+    ulp: { float32: { forward: 1, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-110, 40],
   },
   {
@@ -426,7 +426,7 @@ export const activationSpecs = [
     ],
     fromOutput: '1 - y^2',
     finiteForFinite: true,
-    ulp: { float32: { forward: 2, derivative: 4 }, float64: { forward: 2, derivative: 4 } },
+    ulp: { float32: { forward: 2, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-20, 20],
   },
   // @logistic (rows of the logistic group go here)

@@ -65,20 +65,24 @@ struct Sigmoid {
   static constexpr size_t kGrain = size_t{1} << 14;
 
   // 1/(1 + e^-|x|) or e^-|x|/(1 + e^-|x|): e^-|x| never overflows, and the negative side keeps
-  // full relative accuracy down to the subnormals.
+  // full relative accuracy down to the subnormals. Float works in double lanes (expForFloat), so
+  // each float result is rounded about once.
   template <typename V>
   static V forward(V x, const Params<V>&) {
-    using T = typename VectorOf<V>::T;
-    const V e = expOf(-absOf(x));
-    return (x >= T(0) ? splat<V>(1) : e) / (e + T(1));  // one division for both sides
+    if constexpr (sizeof(typename VectorOf<V>::T) == 4) {
+      return viaDouble(x, [](VD v) { return forwardOf(v, expForFloat(-absOf(v))); });
+    } else {
+      return forwardOf(x, expOf(-absOf(x)));
+    }
   }
   // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
   template <typename V>
   static V derivative(V x, const Params<V>&) {
-    using T = typename VectorOf<V>::T;
-    const V e = expOf(-absOf(x));
-    const V d = e + T(1);
-    return e / (d * d);
+    if constexpr (sizeof(typename VectorOf<V>::T) == 4) {
+      return viaDouble(x, [](VD v) { return derivativeOf(expForFloat(-absOf(v))); });
+    } else {
+      return derivativeOf(expOf(-absOf(x)));
+    }
   }
   template <typename V>
   static V backward(V gradOutput, V x, const Params<V>& p) {
@@ -88,6 +92,20 @@ struct Sigmoid {
   static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {
     using T = typename VectorOf<V>::T;
     return gradOutput * (y * (T(1) - y));
+  }
+
+ private:
+  // From e = e^-|x|.
+  template <typename V>
+  static V forwardOf(V x, V e) {
+    using T = typename VectorOf<V>::T;
+    return (x >= T(0) ? splat<V>(1) : e) / (e + T(1));  // one division for both sides
+  }
+  template <typename V>
+  static V derivativeOf(V e) {
+    using T = typename VectorOf<V>::T;
+    const V d = e + T(1);
+    return e / (d * d);
   }
 };
 
@@ -102,14 +120,19 @@ struct Tanh {
     const V far = T(1) - T(2) / (expOf(a + a) + T(1));
     return copySign(a < T(0.625) ? tanhNearZero(a) : far, x);
   }
-  // 1 - tanh(x)^2 = 4e^-2|x| / (1 + e^-2|x|)^2, which keeps its relative accuracy in the tails.
+  // 1 - tanh(x)^2 = 4e^-2|x| / (1 + e^-2|x|)^2, which keeps its relative accuracy in the tails;
+  // float works in double lanes, as sigmoid does.
   template <typename V>
   static V derivative(V x, const Params<V>&) {
-    using T = typename VectorOf<V>::T;
-    const V a = absOf(x);
-    const V e = expOf(-(a + a));
-    const V d = e + T(1);
-    return e * T(4) / (d * d);
+    if constexpr (sizeof(typename VectorOf<V>::T) == 4) {
+      return viaDouble(x, [](VD v) {
+        const VD a = absOf(v);
+        return derivativeOf(expForFloat(-(a + a)));
+      });
+    } else {
+      const V a = absOf(x);
+      return derivativeOf(expOf(-(a + a)));
+    }
   }
   template <typename V>
   static V backward(V gradOutput, V x, const Params<V>& p) {
@@ -120,6 +143,15 @@ struct Tanh {
   static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {
     using T = typename VectorOf<V>::T;
     return gradOutput * ((T(1) - y) * (T(1) + y));
+  }
+
+ private:
+  // From e = e^-2|x|.
+  template <typename V>
+  static V derivativeOf(V e) {
+    using T = typename VectorOf<V>::T;
+    const V d = e + T(1);
+    return e * T(4) / (d * d);
   }
 };
 
