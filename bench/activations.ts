@@ -3,9 +3,15 @@
  * runs (default thread count and 1 thread), the TypeScript fallback, a naive JavaScript loop, and
  * `out.set(x)` as the memory-bandwidth reference. Prints a Markdown table; see bench/README.md.
  *
- *   npx tsc -p . && npx vite-node bench/activations.ts [--json results.json]
+ * PyTorch's CPU kernels (bench/activations_peers.py, Debian's /usr/bin/python3 with torch) run in a
+ * child process after them on the same inputs' distribution, for the ratios to PyTorch.
+ *
+ *   npx tsc -p . && npx vite-node bench/activations.ts [--json results.json] [--only tanh,gelu]
+ *       [--sizes 1e6,1.6e7] [--python PATH | --no-python]
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Kernels, SimdLevel } from '../binding.js';
@@ -17,12 +23,23 @@ const { createActivations } = built<typeof import('../lib/activations.js')>('act
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
 const { activationSpecs, exampleOptions } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
 
-const SIZES = [1e3, 1e5, 1e6, 1.6e7];
+const DEFAULT_SIZES = [1e3, 1e5, 1e6, 1.6e7];
 const REPETITIONS = 7;
 const MIN_BATCH_NS = 50e6;
 const BYTES_PER_ELEMENT = 8; // one float32 read, one float32 written
 
-const { values: args } = parseArgs({ options: { json: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'string' },
+    only: { type: 'string' },
+    sizes: { type: 'string' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    'no-python': { type: 'boolean', default: false },
+  },
+});
+const SIZES = args.sizes ? args.sizes.split(',').map(Number) : DEFAULT_SIZES;
+const only = args.only?.split(',');
+const benchedSpecs = activationSpecs.filter((spec) => !only || only.includes(spec.name));
 
 type Run = (x: Float32Array, out: Float32Array) => void;
 
@@ -284,7 +301,7 @@ console.log(header.join('\n'));
 // One untimed pass over every activation and contender first, so shared code paths (the facade,
 // the fallback's element loop) are already polymorphic when the first activation is timed, as in
 // a program that uses several activations, rather than optimised for whichever comes first.
-for (const spec of activationSpecs) {
+for (const spec of benchedSpecs) {
   const x = uniformInputs(4096, spec.interestingRange);
   for (const contender of contenders) {
     useThreads(contender);
@@ -294,7 +311,7 @@ for (const spec of activationSpecs) {
 
 const started = process.hrtime.bigint();
 const results: Result[] = [];
-for (const spec of activationSpecs) {
+for (const spec of benchedSpecs) {
   for (const size of SIZES) {
     process.stderr.write(`${spec.name} ${sizeLabel(size)}...\n`);
     results.push(...benchmark(spec, size));
@@ -310,6 +327,59 @@ if (native) {
     console.log(`- ${r.activation}: ${fixed(r.vsFallback)}× faster, ${fixed(r.vsCopy)}× the copy time`);
   }
 }
+// ---- PyTorch, after the kindling contenders, on inputs of the same distribution ----
+
+interface PeerResult {
+  readonly activation: string;
+  readonly size: number;
+  readonly threads: number;
+  readonly allocates: boolean;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+function runPeers(): { torch: { version: string } | null; skipped: string[]; results: PeerResult[] } | null {
+  if (args['no-python']) return null;
+  const jobs = benchedSpecs.map((spec) => ({ name: spec.name, range: spec.interestingRange }));
+  const threads = [...new Set([1, defaultThreads])].join(',');
+  try {
+    const output = execFileSync(
+      args.python!,
+      [join(__dirname, 'activations_peers.py'), '--jobs', JSON.stringify(jobs), '--sizes', SIZES.join(','), '--threads', threads,
+        '--repetitions', String(REPETITIONS), '--min-batch-ms', String(MIN_BATCH_NS / 1e6)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 },
+    );
+    return JSON.parse(output);
+  } catch (error) {
+    console.log(`
+PyTorch peers skipped: ${(error as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+const peers = runPeers();
+if (peers) {
+  for (const reason of peers.skipped) console.log(`- PyTorch: ${reason}`);
+  if (peers.torch && native) {
+    const best = native.addon.supportedSimd.at(-1);
+    console.log(`
+Against PyTorch ${peers.torch.version} (CPU kernels, aten .out overloads), same thread counts:
+`);
+    console.log('| activation | size | threads | PyTorch ns/element | kindling ns/element | × PyTorch throughput | kindling × copy time |');
+    console.log('|---|--:|--:|--:|--:|--:|--:|');
+    for (const peer of peers.results) {
+      const ours = results.find((r) => r.activation === peer.activation && r.size === peer.size && r.simd === best && r.threads === peer.threads);
+      if (!ours) continue;
+      const allocates = peer.allocates ? ' (PyTorch allocates)' : '';
+      console.log(
+        `| ${peer.activation}${allocates} | ${sizeLabel(peer.size)} | ${peer.threads} | ${fixed(peer.median)} | ${fixed(ours.median)} | ` +
+          `${fixed(peer.median / ours.median)} | ${fixed(ours.vsCopy)} |`,
+      );
+    }
+  }
+}
+
 const loadAverageAtEnd = loadavg()[0]!;
 console.log(
   `\nTotal run: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s; ` +
@@ -317,7 +387,7 @@ console.log(
 );
 
 if (args.json) {
-  const raw = { machine: { ...info, loadAverageAtEnd }, repetitions: REPETITIONS, minBatchNs: MIN_BATCH_NS, results };
+  const raw = { machine: { ...info, loadAverageAtEnd }, repetitions: REPETITIONS, minBatchNs: MIN_BATCH_NS, results, pytorch: peers };
   writeFileSync(args.json, `${JSON.stringify(raw, null, 2)}\n`);
   console.log(`Raw numbers written to ${args.json}`);
 }
