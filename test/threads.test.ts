@@ -3,7 +3,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Addon, FloatArray } from '../binding.js';
-import { activationSpecs } from '../lib/spec/activations.js';
+import { type ActivationSpec, activationSpecs, exampleOptions } from '../lib/spec/activations.js';
 import { nativeBackends, native } from './helpers/backends.js';
 import { firstDifference, uniformGrid } from './helpers/numbers.js';
 
@@ -18,15 +18,26 @@ describe.runIf(native)('thread count', () => {
   });
 
   describe.each(nativeBackends)('$label', (backend) => {
-    it.each(activationSpecs)('$name gives the same bits with 1, 2, 3 and 8 threads', async (spec) => {
+    it.each(activationSpecs as readonly ActivationSpec[])('$name gives the same bits with 1, 2, 3 and 8 threads', async (spec) => {
       const x = uniformGrid(1_000_003, -20, 20, 'float32');
       const gradOutput = x.slice().reverse();
-      const activation = backend.api[spec.name];
+      type Unary = (x: FloatArray, options: object) => FloatArray;
+      const activation = backend.api[spec.name as keyof typeof backend.api] as unknown as Unary & {
+        derivative: Unary;
+        backward: (g: FloatArray, x: FloatArray, options: object) => FloatArray;
+        async: (x: FloatArray, options: object) => Promise<FloatArray>;
+      };
+      const params = exampleOptions(spec);
       const results: FloatArray[][] = [];
       for (const threads of [1, 2, 3, 8]) {
         addon.setThreads(threads);
         expect(addon.threads()).toBe(threads);
-        results.push([activation(x), activation.derivative(x), activation.backward(gradOutput, x), await activation.async(x)]);
+        results.push([
+          activation(x, params),
+          activation.derivative(x, params),
+          activation.backward(gradOutput, x, params),
+          await activation.async(x, params),
+        ]);
       }
       for (const result of results.slice(1)) {
         result.forEach((array, i) => expect(firstDifference(array, results[0]![i]!)).toBe(-1));
