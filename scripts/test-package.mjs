@@ -161,27 +161,40 @@ module.exports = async function exercise(k) {
   const n = 100003; // more than one thread's share
   const grid = Array.from({ length: n }, (_, i) => -30 + (60 * i) / n);
   grid.splice(0, 6, NaN, Infinity, -Infinity, 0, -0, 1e-40);
-  for (const name of names) {
+  for (const spec of k.activationSpecs) {
+    const name = spec.name;
     const f = k.activations[name];
     if (name in k) {
       if (k[name] !== f) throw new Error('export ' + name + ' is not activations.' + name);
       covered.add(name);
     }
+    // Each row's example parameters (its defaults unless it names others).
+    const params = Object.fromEntries(spec.params.map((param, i) => [param.name, spec.example ? spec.example[i] : param.default]));
     for (const Type of [Float32Array, Float64Array]) {
       const x = Type.from(grid);
       const g = Type.from(grid).reverse();
       const t = Type.name;
-      put(name + '(' + t + ')', f(x));
-      put(name + '.derivative(' + t + ')', f.derivative(x));
-      put(name + '.backward(' + t + ')', f.backward(g, x));
-      put(name + '.async(' + t + ')', await f.async(x));
-      put(name + '.derivative.async(' + t + ')', await f.derivative.async(x));
-      put(name + '.backward.async(' + t + ')', await f.backward.async(g, x));
+      put(name + '(' + t + ')', f(x, params));
+      put(name + '.derivative(' + t + ')', f.derivative(x, params));
+      put(name + '.backward(' + t + ')', f.backward(g, x, params));
+      put(name + '.async(' + t + ')', await f.async(x, params));
+      put(name + '.derivative.async(' + t + ')', await f.derivative.async(x, params));
+      put(name + '.backward.async(' + t + ')', await f.backward.async(g, x, params));
+      if (spec.fromOutput) {
+        const y = f(x, params);
+        put(name + '.backwardFromOutput(' + t + ')', f.backwardFromOutput(g, y, params));
+        put(name + '.backwardFromOutput.async(' + t + ')', await f.backwardFromOutput.async(g, y, params));
+      }
       const out = new Type(n);
-      if (f(x, { out }) !== out) throw new Error(name + ' did not return out');
+      if (f(x, { ...params, out }) !== out) throw new Error(name + ' did not return out');
       put(name + '(' + t + ', { out })', out);
     }
   }
+  // Lookup by other frameworks' names, parameters bound.
+  covered.add('activation');
+  const leaky = k.activation('leaky_relu', { negativeSlope: 0.2 });
+  put('activation(leaky_relu)', leaky.forward(Float32Array.from(grid)));
+  put('activation(leaky_relu).async.backward', await leaky.async.backward(Float64Array.from(grid), Float64Array.from(grid)));
 
   // Every Generator method and the default generator.
   const G = k.Generator;
