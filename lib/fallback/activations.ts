@@ -6,6 +6,7 @@
  */
 import type { KernelName } from '../spec/activations.js';
 import { copySign, exp32, exp64, tanhNearZero32, tanhNearZero64 } from './math.js';
+import { exponential } from './activations/exponential.js';
 
 const f = Math.fround;
 
@@ -118,6 +119,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   // @logistic
 
   // @exponential
+  ...exponential,
 
   // @gelu
 };

@@ -129,6 +129,7 @@ struct Tanh {
 // @logistic
 
 // @exponential
+#include "activations/exponential-inl.h"
 
 // @gelu
 
