@@ -105,6 +105,18 @@ const naiveLoops: Record<ActivationName, Run> = {
   // @logistic
 
   // @exponential
+  elu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? x[i]! : Math.expm1(x[i]!);
+  },
+  selu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = 1.0507009873554805 * (x[i]! > 0 ? x[i]! : 1.6732632423543772 * Math.expm1(x[i]!));
+  },
+  celu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.max(0, x[i]!) + Math.min(0, Math.expm1(x[i]!));
+  },
+  exponential(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!);
+  },
 
   // @gelu
 };

@@ -36,6 +36,10 @@ export const {
   softsign,
   sigmoid,
   tanh,
+  elu,
+  selu,
+  celu,
+  exponential,
 } = activations;
 
 // @axis

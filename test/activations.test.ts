@@ -152,7 +152,7 @@ describe.each(backends)('$label', (backend: TestBackend) => {
         const at = (values: number[]) => activation(Float64Array.from(values));
         const slopes = activation.derivative(Float64Array.from(points));
         // Richardson extrapolation of two central differences: error O(h^4) plus rounding ~1e-16/h.
-        const h = points.map((x) => 2 ** -10 * Math.max(1, Math.abs(x)));
+        const h = points.map((x) => 2 ** -12 * Math.max(1, Math.abs(x) / 64));
         const [plus, minus, plusHalf, minusHalf] = [1, -1, 0.5, -0.5].map((k) => at(points.map((x, i) => x + k * h[i]!)));
         points.forEach((x, i) => {
           const wide = (plus[i]! - minus[i]!) / (2 * h[i]!);

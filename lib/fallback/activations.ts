@@ -5,6 +5,7 @@
  * native twins in native/kernels/activations/.
  */
 import type { KernelName } from '../spec/activations.js';
+import { exponential } from './activations/exponential.js';
 import { piecewise } from './activations/piecewise.js';
 import { copySign, exp32, exp64, expForFloat, tanhNearZero32, tanhNearZero64 } from './math.js';
 
@@ -105,6 +106,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   // @logistic
 
   // @exponential
+  ...exponential,
 
   // @gelu
 };

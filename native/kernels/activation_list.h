@@ -29,7 +29,7 @@
 #define KINDLING_LOGISTIC(X)
 
 // @exponential
-#define KINDLING_EXPONENTIAL(X)
+#define KINDLING_EXPONENTIAL(X) X(elu, Elu) X(selu, Selu) X(celu, Celu) X(exponential, Exponential)
 
 // @gelu
 #define KINDLING_GELU(X)

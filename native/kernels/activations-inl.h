@@ -162,6 +162,7 @@ struct Tanh {
 // @logistic
 
 // @exponential
+#include "activations/exponential-inl.h"
 
 // @gelu
 

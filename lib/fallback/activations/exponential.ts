@@ -1,0 +1,156 @@
+/**
+ * The exponential group (elu, selu, celu, exponential) and expm1: the TypeScript twin of
+ * native/kernels/activations/exponential-inl.h, operation for operation, so that every backend
+ * gives the same bits. The reasons behind each step are written there.
+ */
+import { exp32, exp64 } from '../math.js';
+import type { ScalarActivation } from '../activations.js';
+
+const f = Math.fround;
+
+/** 2^m for every integer m in [from, to], built by exact doubling (index m - from). */
+function powersOfTwo(from: number, to: number): Float64Array {
+  const table = new Float64Array(to - from + 1);
+  let power = 1;
+  for (let m = 0; m >= from; m--, power /= 2) table[m - from] = power;
+  power = 1;
+  for (let m = 0; m <= to; m++, power *= 2) table[m - from] = power;
+  return table;
+}
+
+// The exponents expm1 meets after its clamps: k in [-37, 128] (float) and [-58, 1024] (double).
+const POW2_MIN = -1024;
+const POW2 = powersOfTwo(POW2_MIN, 1024);
+const pow2 = (m: number): number => POW2[m - POW2_MIN]!;
+
+const SHIFT_32 = 12582912; // 1.5 * 2^23
+const LOG2E_32 = f(1.44269504088896341);
+const LN2_HI_32 = 0.693145751953125;
+const LN2_LO_32 = f(1.4286068e-6);
+const EXPM1_32 = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
+
+/** e^x - 1 in float32 arithmetic, with full relative accuracy near 0; x must be a float32 value. */
+export function expm132(x: number): number {
+  if (x !== x) return x;
+  const clamped = x > 89 ? 89 : x < -25 ? -25 : x;
+  const shifted = f(f(clamped * LOG2E_32) + SHIFT_32);
+  const k = f(shifted - SHIFT_32);
+  const hi = f(clamped - f(k * LN2_HI_32));
+  const lo = f(k * LN2_LO_32);
+  const r = f(hi - lo);
+  const rExcess = f(f(r - hi) + lo);
+  let poly = EXPM1_32[0]!;
+  for (let i = 1; i < EXPM1_32.length; i++) poly = f(f(poly * r) + EXPM1_32[i]!);
+  const d = f(f(rExcess + f(rExcess * r)) - f(poly * f(r * r)));
+  const p = f(r - d);
+  const twoToMinusK = pow2(-k);
+  const mHigh = k > 24 ? -1 : k < -24 ? twoToMinusK : f(twoToMinusK - 1);
+  const mLow = k > 24 ? twoToMinusK : k < -24 ? -1 : 0;
+  const sum = k === 1 && r < -0.25 ? f(f(r - mHigh) - d) : f(f(p - mLow) - mHigh);
+  const half = k >> 1;
+  return f(f(sum * pow2(half)) * pow2(k - half));
+}
+
+const SHIFT_64 = 6755399441055744; // 1.5 * 2^52
+const LN2_HI_64 = 6.9314718036912381649e-1;
+const LN2_LO_64 = 1.90821492927058770002e-10;
+// 1/13!, 1/12!, ..., 1/2!: the Taylor series, highest degree first
+const EXPM1_64 = [
+  1 / 6227020800, 1 / 479001600, 1 / 39916800, 1 / 3628800, 1 / 362880, 1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24,
+  1 / 6, 0.5,
+];
+
+/** e^x - 1 in float64 arithmetic, with full relative accuracy near 0. */
+export function expm164(x: number): number {
+  if (x !== x) return x;
+  const clamped = x > 710 ? 710 : x < -40 ? -40 : x;
+  const shifted = clamped * 1.4426950408889634 + SHIFT_64;
+  const k = shifted - SHIFT_64;
+  const hi = clamped - k * LN2_HI_64;
+  const lo = k * LN2_LO_64;
+  const r = hi - lo;
+  const rExcess = r - hi + lo;
+  let poly = EXPM1_64[0]!;
+  for (let i = 1; i < EXPM1_64.length; i++) poly = poly * r + EXPM1_64[i]!;
+  const d = rExcess + rExcess * r - poly * (r * r);
+  const p = r - d;
+  const twoToMinusK = pow2(-k);
+  const mHigh = k > 53 ? -1 : k < -53 ? twoToMinusK : twoToMinusK - 1;
+  const mLow = k > 53 ? twoToMinusK : k < -53 ? -1 : 0;
+  const sum = k === 1 && r < -0.25 ? r - mHigh - d : p - mLow - mHigh;
+  const half = k >> 1;
+  return sum * pow2(half) * pow2(k - half);
+}
+
+function eluDerivative32(x: number, alpha: number): number {
+  return x > 0 ? 1 : f(alpha * exp32(x));
+}
+
+function eluDerivative64(x: number, alpha: number): number {
+  return x > 0 ? 1 : alpha * exp64(x);
+}
+
+const elu = {
+  forward32: (x, alpha) => (x > 0 ? x : f(alpha * expm132(x))),
+  forward64: (x, alpha) => (x > 0 ? x : alpha * expm164(x)),
+  derivative32: eluDerivative32,
+  derivative64: eluDerivative64,
+  backward32: (g, x, alpha) => f(g * eluDerivative32(x, alpha)),
+  backward64: (g, x, alpha) => g * eluDerivative64(x, alpha),
+  backwardFromOutput32: (g, y, alpha) => f(g * (y > 0 ? 1 : f(y + alpha))),
+  backwardFromOutput64: (g, y, alpha) => g * (y > 0 ? 1 : y + alpha),
+} satisfies ScalarActivation;
+
+// scale, and scale * alpha rounded once from the exact product, in each precision
+const SELU_SCALE_32 = f(1.0507010221481323);
+const SELU_SCALE_ALPHA_32 = f(1.7580993175506592);
+const SELU_SCALE_64 = 1.0507009873554805;
+const SELU_SCALE_ALPHA_64 = 1.7580993408473768;
+
+function seluDerivative32(x: number): number {
+  return x > 0 ? SELU_SCALE_32 : f(exp32(x) * SELU_SCALE_ALPHA_32);
+}
+
+function seluDerivative64(x: number): number {
+  return x > 0 ? SELU_SCALE_64 : exp64(x) * SELU_SCALE_ALPHA_64;
+}
+
+const selu = {
+  forward32: (x) => (x > 0 ? f(x * SELU_SCALE_32) : f(expm132(x) * SELU_SCALE_ALPHA_32)),
+  forward64: (x) => (x > 0 ? x * SELU_SCALE_64 : expm164(x) * SELU_SCALE_ALPHA_64),
+  derivative32: seluDerivative32,
+  derivative64: seluDerivative64,
+  backward32: (g, x) => f(g * seluDerivative32(x)),
+  backward64: (g, x) => g * seluDerivative64(x),
+} satisfies ScalarActivation;
+
+function celuDerivative32(x: number, alpha: number): number {
+  return x > 0 ? 1 : exp32(f(x / alpha));
+}
+
+function celuDerivative64(x: number, alpha: number): number {
+  return x > 0 ? 1 : exp64(x / alpha);
+}
+
+const celu = {
+  forward32: (x, alpha) => (x > 0 ? x : f(alpha * expm132(f(x / alpha)))),
+  forward64: (x, alpha) => (x > 0 ? x : alpha * expm164(x / alpha)),
+  derivative32: celuDerivative32,
+  derivative64: celuDerivative64,
+  backward32: (g, x, alpha) => f(g * celuDerivative32(x, alpha)),
+  backward64: (g, x, alpha) => g * celuDerivative64(x, alpha),
+} satisfies ScalarActivation;
+
+const exponentialKernel = {
+  forward32: exp32,
+  forward64: exp64,
+  derivative32: exp32,
+  derivative64: exp64,
+  backward32: (g, x) => f(g * exp32(x)),
+  backward64: (g, x) => g * exp64(x),
+  backwardFromOutput32: (g, y) => f(g * y),
+  backwardFromOutput64: (g, y) => g * y,
+} satisfies ScalarActivation;
+
+/** The group's kernels, spread into the fallback's registry (lib/fallback/activations.ts). */
+export const exponential = { elu, selu, celu, exponential: exponentialKernel };
