@@ -174,6 +174,59 @@ export const activationSpecs = [
   // @exponential (rows of the exponential group go here)
 
   // @gelu (rows of the gelu group go here)
+  {
+    name: 'gelu',
+    summary: 'Gaussian error linear unit, exact: x weighted by the standard normal CDF.',
+    aliases: ['gelu', 'GELU'],
+    formula: 'x Φ(x) = (x/2) erfc(-x/√2)',
+    derivativeFormula: "Φ(x) + x φ(x), φ the standard normal density; zero at x = -0.75179 (gelu's minimum)",
+    params: [],
+    kinks: [],
+    edges: [
+      [0, 0, 0.5],
+      [-0, -0, 0.5],
+      [NaN, NaN, NaN],
+      [Infinity, Infinity, 1],
+      [-Infinity, -0, -0],
+      [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL / 2, 0.5],
+      [-F32_MIN_SUBNORMAL, -F32_MIN_SUBNORMAL / 2, 0.5],
+      [1e4, 1e4, 1],
+      [-1e4, -0, -0],
+      [F32_MAX, F32_MAX, 1],
+      [-F32_MAX, -0, -0],
+    ],
+    finiteForFinite: true,
+    ulp: { float32: { forward: 1, derivative: 1 }, float64: { forward: 4, derivative: 3 } },
+    interestingRange: [-40, 10],
+    variants: { option: 'approximate', rows: { none: 'gelu', tanh: 'geluTanh' } },
+  },
+  {
+    name: 'geluTanh',
+    summary: "GELU's tanh approximation (PyTorch's approximate='tanh', GPT-2's gelu_new).",
+    aliases: ['gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'gelu_tanh'],
+    formula: '(x/2) (1 + tanh(√(2/π) (x + 0.044715 x³)))',
+    derivativeFormula:
+      '(1 + tanh(u))/2 + (x/2) sech²(u) √(2/π) (1 + 0.134145 x²), u = √(2/π) (x + 0.044715 x³); zero at x = -0.75246',
+    params: [],
+    kinks: [],
+    edges: [
+      [0, 0, 0.5],
+      [-0, -0, 0.5],
+      [NaN, NaN, NaN],
+      [Infinity, Infinity, 1],
+      [-Infinity, -0, -0],
+      [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL / 2, 0.5],
+      [-F32_MIN_SUBNORMAL, -F32_MIN_SUBNORMAL / 2, 0.5],
+      [1e4, 1e4, 1],
+      [-1e4, -0, -0],
+      [F32_MAX, F32_MAX, 1],
+      [-F32_MAX, -0, -0],
+    ],
+    finiteForFinite: true,
+    ulp: { float32: { forward: 1, derivative: 1 }, float64: { forward: 3, derivative: 4 } },
+    interestingRange: [-30, 10],
+    variantOf: { name: 'gelu', option: 'approximate', value: 'tanh' },
+  },
 ] as const satisfies readonly ActivationSpec[];
 
 export type ActivationName = (typeof activationSpecs)[number]['name'];

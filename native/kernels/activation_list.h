@@ -24,4 +24,4 @@
 #define KINDLING_EXPONENTIAL(X)
 
 // @gelu
-#define KINDLING_GELU(X)
+#define KINDLING_GELU(X) X(gelu, Gelu) X(geluTanh, GeluTanh)

@@ -131,6 +131,7 @@ struct Tanh {
 // @exponential
 
 // @gelu
+#include "activations/gelu-inl.h"
 
 template <typename T, typename F>
 inline void mapUnary(const T* x, T* out, size_t n, F f) {
