@@ -77,6 +77,39 @@ function expParts(z: number, tail: number): number {
   return p * r2 + r + 1;
 }
 
+// 1/8!, ..., 1/2!
+const EXP_SHORT = [1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5];
+
+/** e^z = y 2^exponent for the float kernels (z >= -320): no tail, the series to degree 8; returns y. */
+function expPartsShort(z: number): number {
+  const shifted = z * 1.4426950408889634 + SHIFT;
+  const n = shifted - SHIFT;
+  exponent = n;
+  let r = z - n * 6.9314718036912381649e-1;
+  r = r - n * 1.90821492927058770002e-10;
+  const r2 = r * r;
+  let p = EXP_SHORT[0]!;
+  for (let i = 1; i < EXP_SHORT.length; i++) p = p * r + EXP_SHORT[i]!;
+  return p * r2 + r + 1;
+}
+
+/** v 2^k: in two halves for the double kernels, in one (exact) product for the float ones. */
+function scaled(v: number, k: number, double: boolean): number {
+  return double ? scale(v, k) : v * POW2[k - POW2_MIN]!;
+}
+
+/** 1/d: a division for the double kernels; for the float ones a float reciprocal and a Newton step. */
+function reciprocal(d: number, double: boolean): number {
+  if (double) return 1 / d;
+  const r0 = f(1 / f(d));
+  return r0 * (2 - d * r0);
+}
+
+/** n/d, rounded once for the double kernels. */
+function divide(n: number, d: number, double: boolean): number {
+  return double ? n / d : n * reciprocal(d, double);
+}
+
 /** The polynomial with these coefficients (highest degree first) at t. */
 function horner(t: number, coefficients: readonly number[]): number {
   let p = coefficients[0]!;
@@ -92,14 +125,14 @@ const GELU_TINY = 2 ** -54;
 
 interface GeluFit {
   readonly saturation: number;
-  readonly squareIsExact: boolean;
+  readonly double: boolean;
   readonly p: readonly number[];
   readonly q: readonly number[];
 }
 
 const GELU_DOUBLE: GeluFit = {
   saturation: 40,
-  squareIsExact: false,
+  double: true,
   p: [
     3.403312308649495e-10, -1.1997782031253095e-10, -3.73064508186837e-9, -5.873626764987191e-10, 2.1427603843452355e-8,
     1.7844927772981415e-8, -8.686647015997893e-8, -1.597739614223922e-7, 2.7246296951145873e-7, 1.0247851016552774e-6,
@@ -119,7 +152,7 @@ const GELU_DOUBLE: GeluFit = {
 
 const GELU_FLOAT: GeluFit = {
   saturation: 20,
-  squareIsExact: true,
+  double: false,
   p: [
     -2.310677223929755e-7, 2.118298425522466e-5, -1.0378791342964916e-6, -0.0002155737762864521, 0.00013287353353136502,
     0.0016220401055284282, -0.0034795502689292123, -0.007537717159683632, 0.06039655350413443, -0.1865221598399514,
@@ -132,9 +165,9 @@ const GELU_FLOAT: GeluFit = {
   ],
 };
 
-/** e^(-a^2/2) = y 2^exponent; returns y. */
-function gaussianParts(a: number, squareIsExact: boolean): number {
-  if (squareIsExact) return expParts(a * a * -0.5, 0);
+/** e^(-a^2/2) = y 2^exponent, with a^2 split for a double (a float's square is exact); returns y. */
+function gaussianParts(a: number, double: boolean): number {
+  if (!double) return expPartsShort(a * a * -0.5);
   const square = twoProduct(a, a);
   return expParts(square * -0.5, productError * -0.5);
 }
@@ -142,11 +175,11 @@ function gaussianParts(a: number, squareIsExact: boolean): number {
 function geluForward(x: number, fit: GeluFit): number {
   const a = Math.abs(x);
   const clamped = a > fit.saturation ? fit.saturation : a;
-  const r = 1 / (clamped + 4);
+  const r = reciprocal(clamped + 4, fit.double);
   const fa = r * horner((clamped - 4) * r, fit.p);
-  const y = gaussianParts(clamped, fit.squareIsExact);
+  const y = gaussianParts(clamped, fit.double);
   const negative = x < 0;
-  const tail = scale(y * (negative ? clamped * fa : fa), exponent);
+  const tail = scaled(y * (negative ? clamped * fa : fa), exponent, fit.double);
   const value = negative ? -tail : x * (1 - tail);
   return a < GELU_TINY ? x * 0.5 : value;
 }
@@ -154,10 +187,10 @@ function geluForward(x: number, fit: GeluFit): number {
 function geluDerivative(x: number, fit: GeluFit): number {
   const a = Math.abs(x);
   const clamped = a > fit.saturation ? fit.saturation : a;
-  const r = 1 / (clamped + 4);
+  const r = reciprocal(clamped + 4, fit.double);
   const g = ((A0_HIGH - clamped) + A0_LOW) * horner((clamped - 4) * r, fit.q);
-  const y = gaussianParts(clamped, fit.squareIsExact);
-  const eg = scale(y * g, exponent);
+  const y = gaussianParts(clamped, fit.double);
+  const eg = scaled(y * g, exponent, fit.double);
   const value = x < 0 ? eg : 1 - eg;
   return a < GELU_TINY ? 0.5 : value;
 }
@@ -179,13 +212,13 @@ const CANCELLATION_MIDDLE = -0.9375;
 
 interface GeluTanhFit {
   readonly saturation: number;
-  readonly extraPrecise: boolean;
+  readonly double: boolean;
   readonly r: readonly number[];
 }
 
 const GELU_TANH_DOUBLE: GeluTanhFit = {
   saturation: 32,
-  extraPrecise: true,
+  double: true,
   r: [
     4.170912518678632e-8, -8.106665477022769e-8, -4.31621653492571e-7, 4.911601251326857e-7, 3.0832973345418995e-6,
     -2.1577479786137227e-6, -2.079817318641446e-5, 9.528815568668695e-6, 0.00015197848222408316, -5.835953200286593e-6,
@@ -196,7 +229,7 @@ const GELU_TANH_DOUBLE: GeluTanhFit = {
 
 const GELU_TANH_FLOAT: GeluTanhFit = {
   saturation: 16,
-  extraPrecise: false,
+  double: false,
   r: [
     9.529926706485414e-6, 0.00012867497707676561, -7.2076048085946086e-6, -0.0011389985241528416, -0.000828738241156028,
     0.007400735916215943, 0.012459884870140096, -0.03167199005071277, -0.09565853432872513, 0.04291076871322271,
@@ -204,11 +237,11 @@ const GELU_TANH_FLOAT: GeluTanhFit = {
   ],
 };
 
-/** e^-|v| = y 2^exponent for the clamped x, v a double-double when extraPrecise; returns y. */
-function tanhExponentialParts(clamped: number, extraPrecise: boolean): number {
-  if (!extraPrecise) {
+/** e^-|v| = y 2^exponent for the clamped x, v a double-double for the double kernels; returns y. */
+function tanhExponentialParts(clamped: number, double: boolean): number {
+  if (!double) {
     const v = clamped * (C1_HIGH + C3_HIGH * (clamped * clamped));
-    return expParts(-Math.abs(v), 0);
+    return expPartsShort(-Math.abs(v));
   }
   const square = twoProduct(clamped, clamped);
   const squareError = productError;
@@ -228,23 +261,23 @@ function clampTanh(x: number, saturation: number): number {
 
 function geluTanhForward(x: number, fit: GeluTanhFit): number {
   const clamped = clampTanh(x, fit.saturation);
-  const y = tanhExponentialParts(clamped, fit.extraPrecise);
+  const y = tanhExponentialParts(clamped, fit.double);
   const k = exponent;
-  const d = scale(y, k) + 1;
-  return x >= 0 ? x / d : scale((clamped * y) / d, k);
+  const nonnegative = x >= 0;
+  const quotient = divide(nonnegative ? x : clamped * y, scaled(y, k, fit.double) + 1, fit.double);
+  return nonnegative ? quotient : scaled(quotient, k, fit.double);
 }
 
 function geluTanhDerivative(x: number, fit: GeluTanhFit): number {
   const clamped = clampTanh(x, fit.saturation);
-  const y = tanhExponentialParts(clamped, fit.extraPrecise);
+  const y = tanhExponentialParts(clamped, fit.double);
   const k = exponent;
-  const e = scale(y, k);
+  const e = scaled(y, k, fit.double);
   const d = e + 1;
   const square = d * d;
   const slope = C1_HIGH + THREE_C3_HIGH * (clamped * clamped);
-  const above = (d + clamped * slope * e) / square;
   let numerator: number;
-  if (fit.extraPrecise) {
+  if (fit.double) {
     const square2 = twoProduct(clamped, clamped);
     const square2Error = productError;
     const term = twoProduct(THREE_C3_HIGH, square2);
@@ -258,10 +291,11 @@ function geluTanhDerivative(x: number, fit: GeluTanhFit): number {
   } else {
     numerator = d + clamped * slope;
   }
-  const below = scale((y * numerator) / square, k);
+  const nonnegative = x >= 0;
+  const quotient = divide(nonnegative ? d + clamped * slope * e : y * numerator, square, fit.double);
   const nearZero = ((x - X1_HIGH) - X1_LOW) * horner(x - CANCELLATION_MIDDLE, fit.r);
   const cancels = x >= CANCELLATION_LOW && x <= CANCELLATION_HIGH;
-  return x >= 0 ? above : cancels ? nearZero : below;
+  return nonnegative ? quotient : cancels ? nearZero : scaled(quotient, k, fit.double);
 }
 
 const geluDerivative32 = (x: number) => f(geluDerivative(x, GELU_FLOAT));

@@ -55,6 +55,65 @@ inline VD expParts(VD z, VD tail, VI64* k) {
   return p * r2 + r + 1.0;
 }
 
+// The same for the float kernels, whose z >= -320 keeps 2^k normal: no tail, and the Taylor series
+// only to degree 8, whose truncation error on |r| <= ln2/2 is below 2^-32.
+inline VD expPartsShort(VD z, VI64* k) {
+  constexpr double kRoundingShift = 6755399441055744.0;
+  const VD shifted = z * 1.4426950408889634 + kRoundingShift;
+  const VD n = shifted - kRoundingShift;
+  *k = bitCast<VI64>(bitsOf(shifted) - bitsOf(splat<VD>(kRoundingShift)));
+  VD r = z - n * 6.93147180369123816490e-01;
+  r = r - n * 1.90821492927058770002e-10;
+  const VD r2 = r * r;
+  VD p = splat<VD>(1.0 / 40320.0);
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  return p * r2 + r + 1.0;
+}
+
+// v 2^k: in two halves for the double kernels, whose results reach the subnormals; in one product
+// for the float kernels, exact there.
+template <typename Fit>
+inline VD scaled(VD v, VI64 k) {
+  if constexpr (Fit::kDouble) {
+    return scaleByPow2(v, k);
+  } else {
+    return v * pow2(k);
+  }
+}
+
+// 1/d: a true division for the double kernels; for the float kernels a float reciprocal (a double
+// division costs several times as much per lane) and one Newton step, good to 2^-46 for d in
+// [1, 24], where they use it.
+template <typename Fit>
+inline VD reciprocal(VD d) {
+  if constexpr (Fit::kDouble) {
+    return 1.0 / d;
+  } else {
+#if KINDLING_VECTOR_BYTES
+    typedef float Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
+    const VD r0 = __builtin_convertvector(1.0f / __builtin_convertvector(d, Half), VD);
+#else
+    const VD r0 = static_cast<double>(1.0f / static_cast<float>(d));
+#endif
+    return r0 * (2.0 - d * r0);
+  }
+}
+
+// n/d: rounded once for the double kernels.
+template <typename Fit>
+inline VD divide(VD n, VD d) {
+  if constexpr (Fit::kDouble) {
+    return n / d;
+  } else {
+    return n * reciprocal<Fit>(d);
+  }
+}
+
 // Coefficients highest degree first.
 template <size_t N>
 inline VD horner(VD t, const double (&coefficients)[N]) {
@@ -72,7 +131,7 @@ constexpr double kA0Low = -1.4956759177009883e-17;
 // For double: P and Q to 2^-53, a^2 split exactly into the exponent and its tail.
 struct GeluDouble {
   static constexpr double kSaturation = 40.0;  // e^(-a^2/2) is 0 beyond
-  static constexpr bool kSquareIsExact = false;
+  static constexpr bool kDouble = true;
   static constexpr double kP[] = {
       3.403312308649495e-10,  -1.1997782031253095e-10, -3.73064508186837e-09,   -5.873626764987191e-10,
       2.1427603843452355e-08, 1.7844927772981415e-08,  -8.686647015997893e-08,  -1.597739614223922e-07,
@@ -94,7 +153,7 @@ struct GeluDouble {
 // every product below to a float 0.
 struct GeluFloat {
   static constexpr double kSaturation = 20.0;
-  static constexpr bool kSquareIsExact = true;
+  static constexpr bool kDouble = false;
   static constexpr double kP[] = {
       -2.310677223929755e-07, 2.118298425522466e-05, -1.0378791342964916e-06, -0.0002155737762864521,
       0.00013287353353136502, 0.0016220401055284282, -0.0034795502689292123, -0.007537717159683632,
@@ -111,11 +170,11 @@ struct GeluFloat {
 // 2x/sqrt(2 pi)); taken apart so that both are exact there.
 constexpr double kGeluTiny = 0x1p-54;
 
-// e^(-a^2/2) = y 2^k, with a^2 as a split sum when it is not exact.
+// e^(-a^2/2) = y 2^k, with a^2 as a split sum for a double (a float's square is exact).
 template <typename Fit>
 inline VD gaussianParts(VD a, VI64* k) {
-  if constexpr (Fit::kSquareIsExact) {
-    return expParts(a * a * -0.5, splat<VD>(0.0), k);
+  if constexpr (!Fit::kDouble) {
+    return expPartsShort(a * a * -0.5, k);
   } else {
     VD square, squareError;
     twoProduct(a, a, &square, &squareError);
@@ -127,14 +186,14 @@ template <typename Fit>
 inline VD geluForward(VD x) {
   const VD a = absOf(x);
   const VD clamped = a > Fit::kSaturation ? splat<VD>(Fit::kSaturation) : a;  // (NaN stays NaN)
-  const VD r = 1.0 / (clamped + 4.0);
+  const VD r = reciprocal<Fit>(clamped + 4.0);
   const VD f = r * horner((clamped - 4.0) * r, Fit::kP);
   VI64 k;
   const VD y = gaussianParts<Fit>(clamped, &k);
   // x < 0: -a E F, multiplied in an order that keeps every factor but the last normal; x >= 0:
   // x (1 - E F). The clamped a stands for x on the left, so -Inf gives -0.
   const auto negative = x < 0.0;
-  const VD tail = scaleByPow2(y * (negative ? clamped * f : f), k);
+  const VD tail = scaled<Fit>(y * (negative ? clamped * f : f), k);
   const VD value = negative ? -tail : x * (1.0 - tail);
   return a < kGeluTiny ? x * 0.5 : value;
 }
@@ -143,12 +202,12 @@ template <typename Fit>
 inline VD geluDerivative(VD x) {
   const VD a = absOf(x);
   const VD clamped = a > Fit::kSaturation ? splat<VD>(Fit::kSaturation) : a;
-  const VD r = 1.0 / (clamped + 4.0);
+  const VD r = reciprocal<Fit>(clamped + 4.0);
   // A0 - a exactly (Sterbenz) near the zero, where it matters, then its tail A0Low.
   const VD g = ((kA0High - clamped) + kA0Low) * horner((clamped - 4.0) * r, Fit::kQ);
   VI64 k;
   const VD y = gaussianParts<Fit>(clamped, &k);
-  const VD eg = scaleByPow2(y * g, k);
+  const VD eg = scaled<Fit>(y * g, k);
   const VD value = x < 0.0 ? eg : 1.0 - eg;
   return a < kGeluTiny ? splat<VD>(0.5) : value;
 }
@@ -172,7 +231,7 @@ constexpr double kCancellationMiddle = -0.9375;
 
 struct GeluTanhDouble {
   static constexpr double kSaturation = 32.0;  // e^-|v| is 0 beyond
-  static constexpr bool kExtraPrecise = true;
+  static constexpr bool kDouble = true;
   static constexpr double kR[] = {
       4.170912518678632e-08,  -8.106665477022769e-08, -4.31621653492571e-07, 4.911601251326857e-07,
       3.0832973345418995e-06, -2.1577479786137227e-06, -2.079817318641446e-05, 9.528815568668695e-06,
@@ -183,7 +242,7 @@ struct GeluTanhDouble {
 
 struct GeluTanhFloat {
   static constexpr double kSaturation = 16.0;  // e^-|v| < e^-300: every product below rounds to a float 0
-  static constexpr bool kExtraPrecise = false;
+  static constexpr bool kDouble = false;
   static constexpr double kR[] = {
       9.529926706485414e-06,  0.00012867497707676561, -7.2076048085946086e-06, -0.0011389985241528416,
       -0.000828738241156028, 0.007400735916215943,   0.012459884870140096,   -0.03167199005071277,
@@ -194,7 +253,7 @@ struct GeluTanhFloat {
 // magnify up to 2^9 times; there v is a double-double, and its low part joins the exponential.
 template <typename Fit>
 inline VD tanhExponentialParts(VD clamped, VI64* k) {
-  if constexpr (Fit::kExtraPrecise) {
+  if constexpr (Fit::kDouble) {
     VD square, squareError, cubic, cubicError, sum, sumError, v, vError;
     twoProduct(clamped, clamped, &square, &squareError);
     twoProduct(splat<VD>(kC3High), square, &cubic, &cubicError);
@@ -207,7 +266,7 @@ inline VD tanhExponentialParts(VD clamped, VI64* k) {
     return expParts(negative ? v : -v, negative ? vError : -vError, k);
   } else {
     const VD v = clamped * (kC1High + kC3High * (clamped * clamped));
-    return expParts(-absOf(v), splat<VD>(0.0), k);
+    return expPartsShort(-absOf(v), k);
   }
 }
 
@@ -221,9 +280,10 @@ inline VD geluTanhForward(VD x) {
   const VD clamped = clampTanh<Fit>(x);
   VI64 k;
   const VD y = tanhExponentialParts<Fit>(clamped, &k);
-  const VD d = scaleByPow2(y, k) + 1.0;
+  const auto nonnegative = x >= 0.0;
   // The clamped x stands for x on the left, so -Inf gives -0.
-  return x >= 0.0 ? x / d : scaleByPow2(clamped * y / d, k);
+  const VD quotient = divide<Fit>(nonnegative ? x : clamped * y, scaled<Fit>(y, k) + 1.0);
+  return nonnegative ? quotient : scaled<Fit>(quotient, k);
 }
 
 template <typename Fit>
@@ -231,13 +291,12 @@ inline VD geluTanhDerivative(VD x) {
   const VD clamped = clampTanh<Fit>(x);
   VI64 k;
   const VD y = tanhExponentialParts<Fit>(clamped, &k);
-  const VD e = scaleByPow2(y, k);
+  const VD e = scaled<Fit>(y, k);
   const VD d = e + 1.0;
   const VD square = d * d;
   const VD slope = kC1High + kThreeC3High * (clamped * clamped);  // v'
-  const VD above = (d + clamped * slope * e) / square;
   VD numerator;  // 1 + e + x v' for x < 0; in the tails x v' dominates, and a double-double keeps it
-  if constexpr (Fit::kExtraPrecise) {
+  if constexpr (Fit::kDouble) {
     VD square2, square2Error, term, termError, sum, sumError, product, productError, total, totalError;
     twoProduct(clamped, clamped, &square2, &square2Error);
     twoProduct(splat<VD>(kThreeC3High), square2, &term, &termError);
@@ -251,11 +310,12 @@ inline VD geluTanhDerivative(VD x) {
   } else {
     numerator = d + clamped * slope;
   }
-  const VD below = scaleByPow2(y * numerator / square, k);
+  const auto nonnegative = x >= 0.0;
+  const VD quotient = divide<Fit>(nonnegative ? d + clamped * slope * e : y * numerator, square);
   const VD offset = (x - kX1High) - kX1Low;
   const VD nearZero = offset * horner(x - kCancellationMiddle, Fit::kR);
   const auto cancels = (x >= kCancellationLow) & (x <= kCancellationHigh);
-  return x >= 0.0 ? above : (cancels ? nearZero : below);
+  return nonnegative ? quotient : (cancels ? nearZero : scaled<Fit>(quotient, k));
 }
 
 // The float kernels: both halves of the vector widened to double, evaluated, and rounded once.
