@@ -119,6 +119,23 @@ const naiveLoops: Record<ActivationName, Run> = {
   },
 
   // @gelu
+  gelu(x, out) {
+    // JavaScript has no erf: Abramowitz and Stegun 7.1.26 (error below 1.5e-7), the usual stand-in.
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      const z = Math.abs(v) * Math.SQRT1_2;
+      const t = 1 / (1 + 0.3275911 * z);
+      const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+      const erf = 1 - poly * Math.exp(-z * z);
+      out[i] = 0.5 * v * (1 + (v < 0 ? -erf : erf));
+    }
+  },
+  geluTanh(x, out) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      out[i] = 0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
+    }
+  },
 };
 
 /** Through the public functions, validation included, as users call them, with each row's example parameters. */

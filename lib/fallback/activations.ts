@@ -4,6 +4,7 @@
  * native kernels. The groups beyond relu, sigmoid and tanh live in activations/*.ts, like their
  * native twins in native/kernels/activations/.
  */
+import { gelu } from './activations/gelu.js';
 import type { KernelName } from '../spec/activations.js';
 import { exponential } from './activations/exponential.js';
 import { piecewise } from './activations/piecewise.js';
@@ -109,4 +110,5 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   ...exponential,
 
   // @gelu
+  ...gelu,
 };

@@ -32,4 +32,4 @@
 #define KINDLING_EXPONENTIAL(X) X(elu, Elu) X(selu, Selu) X(celu, Celu) X(exponential, Exponential)
 
 // @gelu
-#define KINDLING_GELU(X)
+#define KINDLING_GELU(X) X(gelu, Gelu) X(geluTanh, GeluTanh)

@@ -165,6 +165,7 @@ struct Tanh {
 #include "activations/exponential-inl.h"
 
 // @gelu
+#include "activations/gelu-inl.h"
 
 template <typename T, typename F>
 inline void mapUnary(const T* x, T* out, size_t n, F f) {
