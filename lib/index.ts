@@ -40,6 +40,8 @@ export const {
   selu,
   celu,
   exponential,
+  gelu,
+  geluTanh,
 } = activations;
 
 // @axis

@@ -30,6 +30,12 @@ const FRAMEWORK_NAMES: readonly (readonly [string, string])[] = [
   ['soft_sign', 'softsign'],
   ['logistic', 'sigmoid'],
   ['RReLU', 'rrelu'],
+  ['ELU', 'elu'],
+  ['SELU', 'selu'],
+  ['exp', 'exponential'],
+  ['GELU', 'gelu'],
+  ['gelu_new', 'geluTanh'],
+  ['gelu_pytorch_tanh', 'geluTanh'],
 ];
 
 describe.each(backends)('$label', (backend) => {
@@ -79,6 +85,16 @@ describe.each(backends)('$label', (backend) => {
     expect(Array.from(leaky.forward(Float64Array.from([-5, 5])))).toEqual([-1, 5]);
     expect(lookup('LeakyReLU').params).toEqual({ negativeSlope: 0.01 });
     expect(lookup('hardtanh', { maxVal: 2 }).params).toEqual({ minVal: -1, maxVal: 2 });
+  });
+
+  it("routes gelu's approximate option, bound at lookup, to the tanh form", () => {
+    const tanhForm = lookup('gelu', { approximate: 'tanh' });
+    expect(tanhForm.params).toEqual({ approximate: 'tanh' });
+    expect(firstDifference(tanhForm.forward(x), lookup('gelu_new').forward(x))).toBe(-1);
+    expect(firstDifference(lookup('gelu').forward(x), backend.api.gelu(x))).toBe(-1);
+    expect(() => lookup('gelu', { approximate: 'fast' })).toThrow(
+      new RangeError('Expected one of "none", "tanh" for activation "gelu" option approximate but received "fast"'),
+    );
   });
 
   it('checks parameters when the activation is looked up, with the errors of the direct call', () => {

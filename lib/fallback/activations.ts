@@ -4,9 +4,9 @@
  * native kernels. The groups beyond relu, sigmoid and tanh live in activations/*.ts, like their
  * native twins in native/kernels/activations/.
  */
-import { gelu } from './activations/gelu.js';
 import type { KernelName } from '../spec/activations.js';
 import { exponential } from './activations/exponential.js';
+import { gelu } from './activations/gelu.js';
 import { piecewise } from './activations/piecewise.js';
 import { copySign, exp32, exp64, expForFloat, tanhNearZero32, tanhNearZero64 } from './math.js';
 
