@@ -126,32 +126,46 @@ inline void preluBackwardStep(const T* g, const T* x, const VD w, T* gradInput, 
   sums += xv > 0.0 ? splat<VD>(0.0) : xv * gv;
 }
 
+// Long runs: one item is a tile (row block, segment) of a group of channels, walked in memory
+// order, with 16 partial sums per channel.
 template <typename T>
 void preluBackwardLongRuns(const PreluPlan& plan, const T* g, const T* x, const T* weight, T* gradInput,
                            double* tileSums, size_t item) {
   constexpr size_t kVectors = kPreluLanes / kWideLanes;
-  const size_t perBlock = plan.channels * plan.segments;
-  const size_t block = item / perBlock, c = item % perBlock / plan.segments, segment = item % plan.segments;
+  const size_t groups = (plan.channels + plan.channelsPerItem - 1) / plan.channelsPerItem;
+  const size_t segment = item % plan.segments, group = item / plan.segments % groups;
+  const size_t block = item / plan.segments / groups;
+  const size_t cBegin = group * plan.channelsPerItem;
+  const size_t cEnd = plan.channels < cBegin + plan.channelsPerItem ? plan.channels : cBegin + plan.channelsPerItem;
   const size_t kBegin = segment * kPreluSegment;
   const size_t kEnd = plan.inner < kBegin + kPreluSegment ? plan.inner : kBegin + kPreluSegment;
   const size_t oBegin = block * plan.rowsPerBlock;
   const size_t oEnd = plan.outer < oBegin + plan.rowsPerBlock ? plan.outer : oBegin + plan.rowsPerBlock;
-  const VD w = splat<VD>(weight[c]);
-  VD sums[kVectors] = {};
+  VD sums[kPreluItemChannels][kVectors] = {};
   for (size_t o = oBegin; o < oEnd; ++o) {
-    const size_t base = (o * plan.channels + c) * plan.inner;
-    for (size_t k = kBegin; k < kEnd; k += kPreluLanes) {
-      for (size_t v = 0; v < kVectors; ++v) {
+    for (size_t c = cBegin; c < cEnd; ++c) {
+      const size_t base = (o * plan.channels + c) * plan.inner;
+      const VD w = splat<VD>(weight[c]);
+      VD* channelSums = sums[c - cBegin];
+      size_t k = kBegin;
+      for (; k + kPreluLanes <= kEnd; k += kPreluLanes) {
+        for (size_t v = 0; v < kVectors; ++v) {
+          const size_t j = base + k + v * kWideLanes;
+          preluBackwardStep(g + j, x + j, w, gradInput + j, kWideLanes, channelSums[v]);
+        }
+      }
+      for (size_t v = 0; k + v * kWideLanes < kEnd; ++v) {  // the run's last, partial group of 16
         const size_t j = k + v * kWideLanes;
-        if (j >= kEnd) break;
         const size_t count = kEnd - j < kWideLanes ? kEnd - j : kWideLanes;
-        preluBackwardStep(g + base + j, x + base + j, w, gradInput + base + j, count, sums[v]);
+        preluBackwardStep(g + base + j, x + base + j, w, gradInput + base + j, count, channelSums[v]);
       }
     }
   }
-  double lanes[kPreluLanes];
-  __builtin_memcpy(lanes, sums, sizeof lanes);
-  tileSums[c * plan.tiles() + block * plan.segments + segment] = preluTree(lanes);
+  for (size_t c = cBegin; c < cEnd; ++c) {
+    double lanes[kPreluLanes];
+    __builtin_memcpy(lanes, sums[c - cBegin], sizeof lanes);
+    tileSums[c * plan.tiles() + block * plan.segments + segment] = preluTree(lanes);
+  }
 }
 
 // Short runs: one item is a block of rows times a group of whole channels, whose positions in a

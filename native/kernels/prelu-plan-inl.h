@@ -24,7 +24,9 @@ constexpr size_t kPreluSegment = 4096;
 constexpr size_t kPreluLongRun = 16;
 // A pattern shorter than this is repeated until it is not, so a vector seldom wraps around it.
 constexpr size_t kPreluMinPeriod = 64;
-// Short runs: positions (channels * inner) of one row per work item of the backward pass.
+// Work items of the backward pass: long runs take a tile of this many channels at once, walking
+// memory in order; short runs take this many positions (channels * inner) of a row.
+constexpr size_t kPreluItemChannels = 16;
 constexpr size_t kPreluItemPositions = 256;
 
 struct PreluPlan {
@@ -35,7 +37,7 @@ struct PreluPlan {
   size_t rowBlocks;
   size_t segments;  // per run along inner
   bool longRuns;
-  size_t channelsPerItem;  // short runs only
+  size_t channelsPerItem;
   size_t items;            // work items of the backward pass
   size_t itemElements;     // elements of a full work item
 
@@ -52,15 +54,10 @@ inline PreluPlan preluPlan(size_t outer, size_t channels, size_t inner) {
   plan.rowBlocks = (outer + plan.rowsPerBlock - 1) / plan.rowsPerBlock;
   plan.segments = (inner + kPreluSegment - 1) / kPreluSegment;
   plan.longRuns = inner >= kPreluLongRun;
-  if (plan.longRuns) {
-    plan.channelsPerItem = 1;
-    plan.items = plan.rowBlocks * channels * plan.segments;  // one tile of one channel each
-    plan.itemElements = plan.rowsPerBlock * run;
-  } else {
-    plan.channelsPerItem = kPreluItemPositions / (inner > 0 ? inner : 1);
-    plan.items = plan.rowBlocks * ((channels + plan.channelsPerItem - 1) / plan.channelsPerItem);
-    plan.itemElements = plan.rowsPerBlock * plan.channelsPerItem * inner;
-  }
+  plan.channelsPerItem = plan.longRuns ? kPreluItemChannels : kPreluItemPositions / (inner > 0 ? inner : 1);
+  const size_t groups = (channels + plan.channelsPerItem - 1) / plan.channelsPerItem;
+  plan.items = plan.rowBlocks * groups * (plan.longRuns ? plan.segments : 1);
+  plan.itemElements = plan.rowsPerBlock * plan.channelsPerItem * run;
   return plan;
 }
 
