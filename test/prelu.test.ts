@@ -256,6 +256,53 @@ describe.each(backends)('prelu on $label', (backend: TestBackend) => {
   });
 });
 
+const detach = (array: FloatArray) => structuredClone(array.buffer, { transfer: [array.buffer as ArrayBuffer] });
+
+describe.each(backends)('prelu Promise calls with arrays changed meanwhile on $label', (backend) => {
+  const prelu = createPrelu(backend.kernels);
+  // Larger than one fallback slice, so the fallback is still running when the detach happens.
+  const shape = [3, 4, 25_001];
+  const n = productOf(shape);
+
+  it('computes from the inputs as they were when they are detached meanwhile', async () => {
+    const [x, g, w] = [mixedValues(n, 'float32', 41), mixedValues(n, 'float32', 42), weightsFor({ shape, shared: false }, 'float32')];
+    const expected = prelu.backward(g, x, w, { shape });
+    const pending = prelu.backward.async(g, x, w, { shape });
+    for (const array of [x, g, w]) detach(array);
+    const result = await pending;
+    exactlyEqual(result.gradInput, expected.gradInput);
+    exactlyEqual(result.gradWeight, expected.gradWeight);
+  });
+
+  it('rejects with a TypeError when an output is detached before the call settles', async () => {
+    const [x, w] = [mixedValues(n, 'float64', 43), weightsFor({ shape, shared: false }, 'float64')];
+    const weightOut = make('float64', 4);
+    const pending = prelu.backward.async(x, x, w, { shape, weightOut });
+    detach(weightOut);
+    await expect(pending).rejects.toThrow(TypeError);
+    await expect(pending).rejects.toThrow(/detached or resized/);
+    const out = make('float64', n);
+    const forward = prelu.async(x, w, { shape, out });
+    detach(out);
+    await expect(forward).rejects.toThrow(/out .*detached or resized/);
+  });
+
+  it('works in place on SharedArrayBuffer views', async () => {
+    const shared = (values: FloatArray) => {
+      const array = new Float32Array(new SharedArrayBuffer(4 * values.length));
+      array.set(values);
+      return array;
+    };
+    const [x, g, w] = [mixedValues(n, 'float32', 44), mixedValues(n, 'float32', 45), weightsFor({ shape, shared: false }, 'float32')];
+    const expected = prelu.backward(g, x, w, { shape });
+    const [gradShared, weightShared] = [shared(g), shared(w)];
+    const result = await prelu.backward.async(gradShared, x, weightShared, { shape, out: gradShared, weightOut: weightShared });
+    expect(result.gradInput).toBe(gradShared);
+    exactlyEqual(gradShared, expected.gradInput);
+    exactlyEqual(weightShared, expected.gradWeight);
+  });
+});
+
 describe.runIf(native)('prelu across thread counts', () => {
   const addon = native?.addon as Addon;
   const original = addon?.threads();

@@ -217,6 +217,7 @@ export const preluKernels: PreluKernels = {
   },
   async preluBackwardAsync(gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner) {
     const call = checkBackward(gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner);
+    const n = lengthOf(call.x);
     // gradInput is computed aside and copied in with gradWeight when the call settles.
     const gradInputAside = snapshot(call.gradInput);
     const pass = new BackwardPass(snapshot(call.g), snapshot(call.x), snapshot(call.weight), gradInputAside, call.layout);
@@ -229,7 +230,7 @@ export const preluKernels: PreluKernels = {
       sums[c] += pass.tile(c, block, segment);
     }
     const names = 'gradInput and gradWeight to keep their buffers and lengths';
-    checkIntact([[call.gradInput, lengthOf(call.x)], [call.gradWeight, call.layout.channels]], names);
+    checkIntact([[call.gradInput, n], [call.gradWeight, call.layout.channels]], names);
     call.gradInput.set(gradInputAside);
     call.gradWeight.set(sums);
   },
