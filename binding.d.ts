@@ -67,6 +67,52 @@ export interface Kernels {
   // @axis
 
   // @prelu
+  /**
+   * prelu on x seen as shape (outer, channels, inner): element i = (o * channels + c) * inner + k
+   * has the slope weight[c] (weight has x's type and `channels` elements; outer * channels * inner
+   * must be x's length). Pass 0: out[i] = x[i] if x[i] > 0, else weight[c] * x[i]; pass 1: the
+   * derivative, 1 if x[i] > 0, else weight[c] (NaN at NaN); pass 2: x[i] * weight[c] (rrelu's
+   * backward, gradOutput * noise). `out` has x's type and length and may be x itself.
+   */
+  prelu(pass: 0 | 1 | 2, x: FloatArray, weight: FloatArray, out: FloatArray, outer: number, channels: number, inner: number): void;
+  /** The same off the JavaScript thread, on the terms of activationAsync. */
+  preluAsync(
+    pass: 0 | 1 | 2,
+    x: FloatArray,
+    weight: FloatArray,
+    out: FloatArray,
+    outer: number,
+    channels: number,
+    inner: number,
+  ): Promise<void>;
+  /**
+   * prelu's backward on the layout of `prelu`: gradInput[i] = gradOutput[i] * prelu'(x[i]), and
+   * gradWeight[c] = the sum over channel c's elements of x * gradOutput where x <= 0 (or NaN), in
+   * the fixed order of native/kernels/prelu-plan-inl.h (the same bits on every backend and thread
+   * count). gradInput may be gradOutput or x; gradWeight (weight's type and length) is written
+   * last, so it may be weight, but must share no memory with gradInput.
+   */
+  preluBackward(
+    gradOutput: FloatArray,
+    x: FloatArray,
+    weight: FloatArray,
+    gradInput: FloatArray,
+    gradWeight: FloatArray,
+    outer: number,
+    channels: number,
+    inner: number,
+  ): void;
+  /** The same off the JavaScript thread, on the terms of activationAsync (both results land when it settles). */
+  preluBackwardAsync(
+    gradOutput: FloatArray,
+    x: FloatArray,
+    weight: FloatArray,
+    gradInput: FloatArray,
+    gradWeight: FloatArray,
+    outer: number,
+    channels: number,
+    inner: number,
+  ): Promise<void>;
 
   /** Names of the random distributions (docs/rng.md §3); a name's index is its id. */
   readonly distributions: readonly string[];

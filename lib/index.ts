@@ -47,6 +47,14 @@ export const {
 // @axis
 
 // @prelu
+import { createPrelu } from './prelu.js';
+import { createRrelu } from './rrelu.js';
+export type { Prelu, PreluBackward, PreluBackwardOptions, PreluGradients, PreluOperation, PreluOptions } from './prelu.js';
+export type { Rrelu, RreluBackwardOptions, RreluOptions } from './rrelu.js';
+/** prelu with learned slopes (one per channel or one shared), as torch.nn.functional.prelu. */
+export const prelu = createPrelu(activeKernels());
+/** rrelu: the evaluation-mode row of the table, plus PyTorch's training mode (`training: true`). */
+export const rrelu = createRrelu(activeKernels(), activations.rrelu);
 
 /** Any activation by a PyTorch, Keras or TF.js name, with its parameters bound: activation('leaky_relu', { negativeSlope: 0.2 }). */
 export const activation = createLookup([...elementwiseEntries(activations)]);

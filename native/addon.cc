@@ -343,6 +343,263 @@ Napi::Value activationBackwardAsync(const Napi::CallbackInfo& info) { return que
 // @axis
 
 // @prelu
+// ---- prelu (learned slopes) ----
+
+#include "kernels/prelu-plan-inl.h"
+
+constexpr double kPreluMaxLength = 9007199254740991.0;  // 2^53 - 1
+// Fewest elements of an element-wise pass worth a thread of their own, and of backward work.
+constexpr size_t kPreluGrain = size_t{1} << 17;
+constexpr size_t kPreluBackwardGrain = size_t{1} << 15;
+
+// The layout (outer, channels, inner) at info[index..index + 2], checked against x and the weights.
+PreluPlan preluLayoutArg(const Napi::CallbackInfo& info, size_t index, const ArrayArg& x, const ArrayArg& weight) {
+  const Napi::Env env = info.Env();
+  const uint64_t outer = integerArg(info, index, "outer", kPreluMaxLength);
+  const uint64_t channels = integerArg(info, index + 1, "channels", kPreluMaxLength);
+  const uint64_t inner = integerArg(info, index + 2, "inner", kPreluMaxLength);
+  uint64_t rowLength = 0, length = 0;
+  if (__builtin_mul_overflow(channels, inner, &rowLength) || __builtin_mul_overflow(outer, rowLength, &length) ||
+      length != x.length) {
+    throw Napi::RangeError::New(env, "Expected outer * channels * inner to be the length of x (" +
+                                         std::to_string(x.length) + ")");
+  }
+  if (weight.type != x.type) throw Napi::TypeError::New(env, "Expected weight to have the element type of x");
+  if (weight.length != channels) {
+    throw Napi::RangeError::New(env, "Expected weight to have `channels` (" + std::to_string(channels) +
+                                         ") elements but received length " + std::to_string(weight.length));
+  }
+  return preluPlan(outer, channels, inner);
+}
+
+// The slopes the kernels read (see KernelTables::Prelu): the weights themselves for long runs and
+// for channels-last rows of at least kPreluMinPeriod, else one row's slopes, repeated to at least
+// kPreluMinPeriod, built in `pattern`. Only for a non-empty x.
+template <typename T>
+const T* preluSlopes(const PreluPlan& plan, const T* weight, std::vector<T>& pattern, size_t& period) {
+  const size_t rowLength = plan.channels * plan.inner;
+  if (plan.longRuns || (plan.inner == 1 && rowLength >= kPreluMinPeriod)) {
+    period = plan.longRuns ? 0 : rowLength;
+    return weight;
+  }
+  period = rowLength * ((kPreluMinPeriod + rowLength - 1) / rowLength);
+  pattern.resize(period);
+  for (size_t j = 0; j < period; ++j) pattern[j] = weight[j % rowLength / plan.inner];
+  return pattern.data();
+}
+
+struct PreluMapCall {
+  const KernelTables::Prelu* kernels;
+  bool isFloat32;
+  int pass;
+  const void* x;
+  const void* weight;
+  void* out;
+  PreluPlan plan;
+
+  void run() const {
+    if (isFloat32) runAs<float>(kernels->map32);
+    else runAs<double>(kernels->map64);
+  }
+
+  template <typename T, typename Kernel>
+  void runAs(Kernel kernel) const {
+    const size_t n = plan.outer * plan.channels * plan.inner;
+    if (n == 0) return;
+    std::vector<T> pattern;
+    size_t period = 0;
+    const T* slopes = preluSlopes(plan, static_cast<const T*>(weight), pattern, period);
+    const T* input = static_cast<const T*>(x);
+    T* output = static_cast<T*>(out);
+    const size_t channels = plan.channels, inner = plan.inner;
+    parallelFor(n, kPreluGrain, kAlign, [&](size_t begin, size_t end) {
+      kernel(pass, input, slopes, period, output, begin, end, channels, inner);
+    });
+  }
+};
+
+struct ParsedPreluMap {
+  PreluMapCall call;
+  ArrayArg x;
+  ArrayArg weight;
+  ArrayArg out;
+};
+
+// Arguments: (pass, x, weight, out, outer, channels, inner).
+ParsedPreluMap parsePreluMap(const Napi::CallbackInfo& info) {
+  ParsedPreluMap parsed{};
+  const double pass = numberArg(info, 0, "pass");
+  if (pass != 0 && pass != 1 && pass != 2) {
+    throw Napi::RangeError::New(info.Env(), "Expected pass 0 (forward), 1 (derivative) or 2 (product)");
+  }
+  parsed.x = floatArrayArg(info, 1, "x");
+  parsed.weight = floatArrayArg(info, 2, "weight");
+  parsed.out = floatArrayArg(info, 3, "out");
+  requireSameShape(info.Env(), parsed.out, parsed.x, "out");
+  PreluMapCall& call = parsed.call;
+  call.plan = preluLayoutArg(info, 4, parsed.x, parsed.weight);
+  call.kernels = &tablesOf(info).prelu;
+  call.isFloat32 = parsed.x.type == napi_float32_array;
+  call.pass = static_cast<int>(pass);
+  call.x = parsed.x.data;
+  call.weight = parsed.weight.data;
+  call.out = parsed.out.data;
+  return parsed;
+}
+
+Napi::Value prelu(const Napi::CallbackInfo& info) {
+  parsePreluMap(info).call.run();
+  return info.Env().Undefined();
+}
+
+Napi::Value preluAsync(const Napi::CallbackInfo& info) {
+  ParsedPreluMap parsed = parsePreluMap(info);
+  auto* worker = new KernelWorker(info.Env(), info[3], parsed.out);
+  PreluMapCall call = parsed.call;
+  call.x = worker->stage(parsed.x);
+  call.weight = worker->stage(parsed.weight);
+  call.out = worker->output();
+  return worker->start([call] { call.run(); });
+}
+
+struct PreluBackwardCall {
+  const KernelTables::Prelu* kernels;
+  bool isFloat32;
+  const void* gradOutput;
+  const void* x;
+  const void* weight;
+  void* gradInput;
+  void* gradWeight;
+  PreluPlan plan;
+
+  void run() const {
+    if (isFloat32) runAs<float>(kernels->backward32);
+    else runAs<double>(kernels->backward64);
+  }
+
+  // The tiles' values are gathered first and gradWeight written last, so it may be an input.
+  template <typename T, typename Kernel>
+  void runAs(Kernel kernel) const {
+    std::vector<double> tileSums(plan.channels * plan.tiles());
+    if (plan.outer * plan.channels * plan.inner > 0) {
+      std::vector<T> pattern;
+      size_t period = 0;
+      const T* slopes = preluSlopes(plan, static_cast<const T*>(weight), pattern, period);
+      const T* g = static_cast<const T*>(gradOutput);
+      const T* input = static_cast<const T*>(x);
+      T* output = static_cast<T*>(gradInput);
+      const PreluPlan& layout = plan;
+      const size_t itemsPerGrain = kPreluBackwardGrain / (plan.itemElements > 0 ? plan.itemElements : 1);
+      const size_t grain = itemsPerGrain > 0 ? itemsPerGrain : 1;
+      parallelFor(plan.items, grain, 1, [&](size_t begin, size_t end) {
+        kernel(g, input, slopes, output, tileSums.data(), begin, end, layout.outer, layout.channels, layout.inner);
+      });
+    }
+    preluCombine(plan, tileSums.data(), static_cast<T*>(gradWeight));
+  }
+};
+
+struct ParsedPreluBackward {
+  PreluBackwardCall call;
+  ArrayArg gradOutput;
+  ArrayArg x;
+  ArrayArg weight;
+  ArrayArg gradInput;
+  ArrayArg gradWeight;
+};
+
+// Arguments: (gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner).
+ParsedPreluBackward parsePreluBackward(const Napi::CallbackInfo& info) {
+  ParsedPreluBackward parsed{};
+  parsed.gradOutput = floatArrayArg(info, 0, "gradOutput");
+  parsed.x = floatArrayArg(info, 1, "x");
+  parsed.weight = floatArrayArg(info, 2, "weight");
+  parsed.gradInput = floatArrayArg(info, 3, "gradInput");
+  parsed.gradWeight = floatArrayArg(info, 4, "gradWeight");
+  requireSameShape(info.Env(), parsed.gradOutput, parsed.x, "gradOutput");
+  requireSameShape(info.Env(), parsed.gradInput, parsed.x, "gradInput");
+  PreluBackwardCall& call = parsed.call;
+  call.plan = preluLayoutArg(info, 5, parsed.x, parsed.weight);
+  if (parsed.gradWeight.type != parsed.weight.type || parsed.gradWeight.length != parsed.weight.length) {
+    throw Napi::RangeError::New(info.Env(), "Expected gradWeight to have the element type and length of weight");
+  }
+  call.kernels = &tablesOf(info).prelu;
+  call.isFloat32 = parsed.x.type == napi_float32_array;
+  call.gradOutput = parsed.gradOutput.data;
+  call.x = parsed.x.data;
+  call.weight = parsed.weight.data;
+  call.gradInput = parsed.gradInput.data;
+  call.gradWeight = parsed.gradWeight.data;
+  return parsed;
+}
+
+Napi::Value preluBackward(const Napi::CallbackInfo& info) {
+  parsePreluBackward(info).call.run();
+  return info.Env().Undefined();
+}
+
+// A KernelWorker with a second result, gradWeight, on the same terms: computed into memory the
+// worker owns unless it is a SharedArrayBuffer's view, and copied in when the call settles, only
+// if neither result array was detached or resized meanwhile.
+class PreluBackwardWorker : public KernelWorker {
+ public:
+  PreluBackwardWorker(const Napi::Env& env, const Napi::Value& gradInputValue, const ArrayArg& gradInput,
+                      const Napi::Value& gradWeightValue, const ArrayArg& gradWeight)
+      : KernelWorker(env, gradInputValue, gradInput),
+        gradInput_(Napi::Persistent(gradInputValue.As<Napi::Object>())),
+        gradInputBytes_(gradInput.byteSize()),
+        gradWeight_(Napi::Persistent(gradWeightValue.As<Napi::Object>())),
+        gradWeightBytes_(gradWeight.byteSize()) {
+    if (gradWeight.detachable) weightResult_.resize(gradWeightBytes_);
+    weightData_ = gradWeight.detachable ? weightResult_.data() : static_cast<unsigned char*>(gradWeight.data);
+  }
+
+  void* weightOutput() const { return weightData_; }
+
+ protected:
+  void OnOK() override {
+    if (!weightResult_.empty()) {
+      void* data = nullptr;
+      if (!intact(gradInput_, gradInputBytes_, nullptr) || !intact(gradWeight_, gradWeightBytes_, &data)) {
+        KernelWorker::OnError(Napi::TypeError::New(Env(), "Expected gradInput and gradWeight to keep their buffers and "
+                                                          "lengths until the call settled, but one was detached or resized"));
+        return;
+      }
+      std::memcpy(data, weightResult_.data(), gradWeightBytes_);
+    }
+    KernelWorker::OnOK();
+  }
+
+ private:
+  // Whether the array still has `bytes` bytes of memory (an empty one always has).
+  bool intact(Napi::ObjectReference& array, size_t bytes, void** data) {
+    void* where = nullptr;
+    size_t length = 0;
+    napi_typedarray_type type;
+    if (napi_get_typedarray_info(Env(), array.Value(), &type, &length, &where, nullptr, nullptr) != napi_ok) return false;
+    if (data != nullptr) *data = where;
+    return bytes == 0 || (length * elementSizeOf(type) == bytes && where != nullptr);
+  }
+
+  Napi::ObjectReference gradInput_;
+  size_t gradInputBytes_;
+  Napi::ObjectReference gradWeight_;
+  size_t gradWeightBytes_;
+  std::vector<unsigned char> weightResult_;
+  unsigned char* weightData_;
+};
+
+Napi::Value preluBackwardAsync(const Napi::CallbackInfo& info) {
+  ParsedPreluBackward parsed = parsePreluBackward(info);
+  auto* worker = new PreluBackwardWorker(info.Env(), info[3], parsed.gradInput, info[4], parsed.gradWeight);
+  PreluBackwardCall call = parsed.call;
+  call.gradOutput = worker->stage(parsed.gradOutput);
+  call.x = worker->stage(parsed.x);
+  call.weight = worker->stage(parsed.weight);
+  call.gradInput = worker->output();
+  call.gradWeight = worker->weightOutput();
+  return worker->start([call] { call.run(); });
+}
 
 // ---- Random draws ----
 
@@ -471,6 +728,10 @@ Napi::Value kernels(const Napi::CallbackInfo& info) {
         // @axis
 
         // @prelu
+        {"prelu", prelu},
+        {"preluAsync", preluAsync},
+        {"preluBackward", preluBackward},
+        {"preluBackwardAsync", preluBackwardAsync},
 
         {"random", random},
         {"randomAsync", randomAsync},

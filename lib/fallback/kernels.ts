@@ -7,6 +7,7 @@ import { type DistributionName, distributionNames } from '../random/distribution
 import { kernelNames } from '../spec/activations.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
+import { preluKernels } from './prelu.js';
 import { type DrawSpec, fillRandom } from './random.js';
 
 const registry = kernelNames.map((name) => scalarActivations[name]);
@@ -184,6 +185,7 @@ export const fallbackKernels: Kernels = {
   // @axis
 
   // @prelu
+  ...preluKernels,
 
   distributions: distributionNames,
   random(id, out, key0, key1, offsetLow, offsetHigh, start, params) {

@@ -30,6 +30,7 @@ namespace {
 // @axis
 
 // @prelu
+#include "kernels/prelu-inl.h"
 
 constexpr ActivationKernels kActivations[] = {
 #define KINDLING_KERNELS_OF(name, Kernel) kernelsOf<Kernel>(),
@@ -46,6 +47,7 @@ const KernelTables& kernelTables() {
       // @axis
 
       // @prelu
+      kPreluKernels,
   };
   return kTables;
 }

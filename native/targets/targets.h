@@ -13,6 +13,25 @@ struct KernelTables {
   // @axis
 
   // @prelu
+  // prelu's kernels (native/kernels/prelu-inl.h) on x seen as shape (outer, channels, inner); the
+  // walk, the work items and the order of the weight-gradient sum are in prelu-plan-inl.h.
+  struct Prelu {
+    // out[i] for elements [begin, end): pass 0 prelu(x), 1 prelu'(x), 2 x * slope. `slopes` are the
+    // weights when inner >= kPreluLongRun, else element i's slope is slopes[i % period].
+    void (*map32)(int pass, const float* x, const float* slopes, size_t period, float* out, size_t begin,
+                  size_t end, size_t channels, size_t inner);
+    void (*map64)(int pass, const double* x, const double* slopes, size_t period, double* out, size_t begin,
+                  size_t end, size_t channels, size_t inner);
+    // gradInput for the elements of work items [firstItem, lastItem) and their tiles' values in
+    // tileSums[c * tiles + rowBlock * segments + segment].
+    void (*backward32)(const float* gradOutput, const float* x, const float* slopes, float* gradInput,
+                       double* tileSums, size_t firstItem, size_t lastItem, size_t outer, size_t channels,
+                       size_t inner);
+    void (*backward64)(const double* gradOutput, const double* x, const double* slopes, double* gradInput,
+                       double* tileSums, size_t firstItem, size_t lastItem, size_t outer, size_t channels,
+                       size_t inner);
+  };
+  Prelu prelu;
 };
 
 }  // namespace kindling
