@@ -5,7 +5,9 @@
  */
 import { activeKernels } from './backend.js';
 import { createActivations } from './activations.js';
-import { createLookup, elementwiseEntries } from './lookup.js';
+import { createLookup, elementwiseEntries, preluEntry } from './lookup.js';
+import { createPrelu } from './prelu.js';
+import { createRrelu } from './rrelu.js';
 
 export type { FloatArray, SimdLevel } from '../binding.js';
 export type {
@@ -26,7 +28,6 @@ export const {
   relu,
   relu6,
   leakyRelu,
-  rrelu,
   hardTanh,
   hardSigmoid,
   hardSwish,
@@ -47,8 +48,6 @@ export const {
 // @axis
 
 // @prelu
-import { createPrelu } from './prelu.js';
-import { createRrelu } from './rrelu.js';
 export type { Prelu, PreluBackward, PreluBackwardOptions, PreluGradients, PreluOperation, PreluOptions } from './prelu.js';
 export type { Rrelu, RreluBackwardOptions, RreluOptions } from './rrelu.js';
 /** prelu with learned slopes (one per channel or one shared), as torch.nn.functional.prelu. */
@@ -57,7 +56,7 @@ export const prelu = createPrelu(activeKernels());
 export const rrelu = createRrelu(activeKernels(), activations.rrelu);
 
 /** Any activation by a PyTorch, Keras or TF.js name, with its parameters bound: activation('leaky_relu', { negativeSlope: 0.2 }). */
-export const activation = createLookup([...elementwiseEntries(activations)]);
+export const activation = createLookup([...elementwiseEntries(activations, { rrelu }), preluEntry(prelu)]);
 
 
 export type { BoundActivation } from './lookup.js';

@@ -5,8 +5,9 @@
  */
 import type { FloatArray } from '../binding.js';
 import { type Activations, paramsOf } from './activations.js';
+import type { Prelu } from './prelu.js';
 import { type ActivationSpec, activationSpecs } from './spec/activations.js';
-import { options as checkOptions, rangeError, typeError } from './validate.js';
+import { floatArray, options as checkOptions, rangeError, typeError } from './validate.js';
 
 /** A function object with forward-like call and members (derivative, backward, …), each with .async. */
 type Operation = ((...args: never[]) => unknown) & { async?: (...args: never[]) => unknown };
@@ -16,7 +17,7 @@ export interface BoundActivation {
   /** The table row's name (e.g. 'leakyRelu' for 'leaky_relu'). */
   readonly name: string;
   /** The parameters bound, defaults filled in (and the variant option, when given). */
-  readonly params: Readonly<Record<string, number | string>>;
+  readonly params: Readonly<Record<string, unknown>>;
   readonly forward: <T extends FloatArray>(x: T, options?: { out?: T }) => T;
   readonly derivative?: <T extends FloatArray>(x: T, options?: { out?: T }) => T;
   readonly backward: <T extends FloatArray>(gradOutput: T, input: T, options?: { out?: T }) => T;
@@ -36,23 +37,23 @@ export interface LookupEntry {
   /** The function object: callable forward with derivative, backward, backwardFromOutput members. */
   readonly fn: Operation & { readonly [member: string]: unknown };
   /** Validates the parameters (throwing on bad ones) and returns them with defaults filled in. */
-  readonly checkParams: (params: Record<string, unknown>, label: string) => Record<string, number | string>;
+  readonly checkParams: (params: Record<string, unknown>, label: string) => Record<string, unknown>;
   /** The option names that are parameters (everything but out). */
   readonly paramNames: readonly string[];
 }
 
 const normalized = (name: string): string => name.toLowerCase().replace(/[-_\s]/g, '');
 
-/** The lookup entries of the element-wise table. */
-export function elementwiseEntries(activations: Activations): LookupEntry[] {
+/** The lookup entries of the element-wise table; `overrides` replaces a row's function (rrelu's training-mode wrapper). */
+export function elementwiseEntries(activations: Activations, overrides: Record<string, unknown> = {}): LookupEntry[] {
   return (activationSpecs as readonly ActivationSpec[]).map((spec) => ({
     name: spec.name,
     aliases: spec.aliases,
-    fn: activations[spec.name as keyof Activations] as unknown as LookupEntry['fn'],
+    fn: (overrides[spec.name] ?? activations[spec.name as keyof Activations]) as unknown as LookupEntry['fn'],
     paramNames: [...spec.params.map((param) => param.name), ...(spec.variants ? [spec.variants.option] : [])],
     checkParams(params, label) {
       const values = paramsOf(spec, params, label);
-      const bound: Record<string, number | string> = Object.fromEntries(spec.params.map((param, i) => [param.name, values[i]!]));
+      const bound: Record<string, unknown> = Object.fromEntries(spec.params.map((param, i) => [param.name, values[i]!]));
       const variant = spec.variants && params[spec.variants.option];
       if (spec.variants && variant !== undefined) {
         const allowed = Object.keys(spec.variants.rows);
@@ -65,6 +66,27 @@ export function elementwiseEntries(activations: Activations): LookupEntry[] {
       return bound;
     },
   }));
+}
+
+type Options = Record<string, unknown> & { weight?: FloatArray };
+
+/** prelu as a lookup entry: its weight is a parameter, so every member takes (x, options) like the others. */
+export function preluEntry(prelu: Prelu): LookupEntry {
+  const split = ({ weight, ...rest }: Options = {}): [FloatArray, object] => [weight!, rest];
+  const unary = (fn: Prelu['derivative']) => (x: FloatArray, options?: Options) => fn(x, ...split(options));
+  const backward = (fn: Prelu['backward']) => (g: FloatArray, x: FloatArray, options?: Options) => fn(g, x, ...split(options));
+  const fn = Object.assign(unary(prelu), {
+    async: unary(prelu.async as unknown as Prelu['derivative']),
+    derivative: Object.assign(unary(prelu.derivative), { async: unary(prelu.derivative.async as unknown as Prelu['derivative']) }),
+    backward: Object.assign(backward(prelu.backward), { async: backward(prelu.backward.async as unknown as Prelu['backward']) }),
+  });
+  return {
+    name: 'prelu',
+    aliases: ['PReLU'],
+    fn: fn as unknown as LookupEntry['fn'],
+    paramNames: ['weight'],
+    checkParams: (params, label) => ({ weight: floatArray(params.weight, `${label} params weight`) }),
+  };
 }
 
 const MEMBERS = ['derivative', 'backward', 'backwardFromOutput'] as const;

@@ -26,7 +26,7 @@ namespace kindling {
 namespace {
 
 // Bumped whenever binding.d.ts changes, so that a stale build is passed over by the loader.
-constexpr uint32_t kAbiVersion = 3;
+constexpr uint32_t kAbiVersion = 4;
 
 constexpr const char* kActivationNames[] = {
 #define KINDLING_NAME_OF(name, Kernel) #name,

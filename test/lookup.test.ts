@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FloatArray } from '../binding.js';
-import { createLookup, elementwiseEntries } from '../lib/lookup.js';
+import { createLookup, elementwiseEntries, preluEntry } from '../lib/lookup.js';
+import { createPrelu } from '../lib/prelu.js';
+import { Generator } from '../lib/random/generator.js';
+import { createRrelu } from '../lib/rrelu.js';
 import { type ActivationSpec, activationSpecs, exampleOptions } from '../lib/spec/activations.js';
 import { activation as publicLookup } from '../lib/index.js';
 import { backends } from './helpers/backends.js';
@@ -77,6 +80,24 @@ describe.each(backends)('$label', (backend) => {
     }
     const out = new Float64Array(x.length);
     expect(found.forward(x, { out })).toBe(out);
+  });
+
+  it('finds prelu with its weight bound as a parameter, and rrelu with its training mode', async () => {
+    const prelu = createPrelu(backend.kernels);
+    const rrelu = createRrelu(backend.kernels, backend.api.rrelu);
+    const withPrelu = createLookup([...elementwiseEntries(backend.api, { rrelu }), preluEntry(prelu)]);
+    const weight = Float64Array.from([0.25, 0.5]);
+    const found = withPrelu('PReLU', { weight });
+    const x2 = Float64Array.from([-4, -4, 2, -8]);
+    const options = { shape: [2, 2] };
+    expect(Array.from(found.forward(x2, options as object))).toEqual(Array.from(prelu(x2, weight, options)));
+    expect(Array.from(await found.async.forward(x2, options as object))).toEqual([-1, -2, 2, -4]);
+    const g = Float64Array.from([1, 1, 1, 1]);
+    const gradients = found.backward(g, x2, options as object) as unknown as { gradWeight: Float64Array };
+    expect(Array.from(gradients.gradWeight)).toEqual([-4, -12]);
+    expect(() => withPrelu('prelu')).toThrow(new TypeError('Expected a Float32Array or Float64Array for activation "prelu" params weight but received undefined'));
+    const training = withPrelu('rrelu').forward(x, { training: true, generator: new Generator(7) } as object);
+    expect(firstDifference(training, rrelu(x, { training: true, generator: new Generator(7) }))).toBe(-1);
   });
 
   it('binds the parameters it is given and fills in the defaults', () => {
