@@ -19,6 +19,7 @@ import {
   allocateLike,
   describe,
   floatArray,
+  lengthOf,
   matchingArray,
   message,
   options as checkOptions,
@@ -76,9 +77,31 @@ export type Activations = {
 
 /** A kernel call resolved from a row and its options: which kernel, with which two parameters. */
 interface KernelChoice {
-  readonly id: number;
+  readonly kernel: string;
   readonly a: number;
   readonly b: number;
+}
+
+/**
+ * Small arrays: below `below[kernel]` elements a call runs on `kernels` (the TypeScript fallback,
+ * which gives the same bits) instead, because there a native call costs more than the work.
+ * The thresholds are measured by bench/crossover.ts (lib/spec/crossovers.ts).
+ */
+export interface SmallArrays {
+  readonly kernels: Kernels;
+  readonly below: Readonly<Record<string, number>>;
+}
+
+/** Which kernels object and kernel id serve a call of `kernel` on `n` elements. */
+type Dispatch = (kernel: string, n: number) => readonly [Kernels, number];
+
+function dispatchOf(kernels: Kernels, small?: SmallArrays): Dispatch {
+  const idsOf = (on: Kernels) => new Map(on.activations.map((name, id) => [name, id]));
+  const [ids, smallIds] = [idsOf(kernels), small ? idsOf(small.kernels) : new Map<string, number>()];
+  return (kernel, n) => {
+    if (small && n < (small.below[kernel] ?? 0)) return [small.kernels, smallIds.get(kernel)!];
+    return [kernels, ids.get(kernel)!];
+  };
 }
 
 const DOMAIN_TEXT: Record<ParamSpec['domain'], string> = {
@@ -110,18 +133,16 @@ export function paramsOf(spec: ActivationSpec, given: Record<string, unknown>, l
 /** Picks the kernel and its parameters for one call of `spec` with these options. */
 type Resolver = (given: Record<string, unknown>, label: string) => KernelChoice;
 
-function resolverOf(kernels: Kernels, spec: ActivationSpec): Resolver {
-  const idOf = (row: ActivationSpec): number => {
-    const id = kernels.activations.indexOf(kernelOf(row));
-    if (id < 0) throw new Error(`the ${kernels.simd ?? 'fallback'} kernels lack ${kernelOf(row)}`);
-    return id;
-  };
+function resolverOf(kernels: readonly Kernels[], spec: ActivationSpec): Resolver {
   const choose = (row: ActivationSpec): Resolver => {
-    const id = idOf(row);
+    const kernel = kernelOf(row);
+    for (const on of kernels) {
+      if (!on.activations.includes(kernel)) throw new Error(`the ${on.simd ?? 'fallback'} kernels lack ${kernel}`);
+    }
     return (given, label) => {
       const params = paramsOf(row, given, label);
       const [a = 0, b = 0] = row.kernelParams ? row.kernelParams(params) : params;
-      return { id, a, b };
+      return { kernel, a, b };
     };
   };
   const own = choose(spec);
@@ -164,7 +185,7 @@ interface BackwardCall<T extends FloatArray> extends UnaryCall<T> {
   readonly gradOutput: T;
 }
 
-function unaryOperation(kernels: Kernels, spec: ActivationSpec, resolve: Resolver, pass: ElementwisePass): UnaryOperation {
+function unaryOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Resolver, pass: ElementwisePass): UnaryOperation {
   const label = pass === 0 ? spec.name : `${spec.name}.derivative`;
   const known = optionNamesOf(spec);
   const prepare = <T extends FloatArray>(x: unknown, options: unknown): UnaryCall<T> => {
@@ -178,18 +199,20 @@ function unaryOperation(kernels: Kernels, spec: ActivationSpec, resolve: Resolve
   };
   const operation = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(x, options);
-    kernels.activation(call.id, pass, call.x, call.out, call.a, call.b);
+    const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+    kernels.activation(id, pass, call.x, call.out, call.a, call.b);
     return call.out;
   };
   operation.async = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
       const call = prepare<T>(x, options);
-      return kernels.activationAsync(call.id, pass, call.x, call.out, call.a, call.b).then(() => call.out);
+      const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+      return kernels.activationAsync(id, pass, call.x, call.out, call.a, call.b).then(() => call.out);
     });
   return operation;
 }
 
-function backwardOperation(kernels: Kernels, spec: ActivationSpec, resolve: Resolver, source: BackwardSource): BackwardOperation {
+function backwardOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Resolver, source: BackwardSource): BackwardOperation {
   const label = source === 0 ? `${spec.name}.backward` : `${spec.name}.backwardFromOutput`;
   const inputName = source === 0 ? 'x' : 'y';
   const known = optionNamesOf(spec);
@@ -205,36 +228,37 @@ function backwardOperation(kernels: Kernels, spec: ActivationSpec, resolve: Reso
   };
   const operation = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(gradOutput, input, options);
-    kernels.activationBackward(call.id, source, call.gradOutput, call.x, call.out, call.a, call.b);
+    const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+    kernels.activationBackward(id, source, call.gradOutput, call.x, call.out, call.a, call.b);
     return call.out;
   };
   operation.async = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
       const call = prepare<T>(gradOutput, input, options);
-      return kernels
-        .activationBackwardAsync(call.id, source, call.gradOutput, call.x, call.out, call.a, call.b)
-        .then(() => call.out);
+      const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+      return kernels.activationBackwardAsync(id, source, call.gradOutput, call.x, call.out, call.a, call.b).then(() => call.out);
     });
   return operation;
 }
 
-/** One row of the table as a public activation on the given kernels. */
-export function createActivation(kernels: Kernels, spec: ActivationSpec): Activation {
-  const resolve = resolverOf(kernels, spec);
+/** One row of the table as a public activation on the given kernels (and `small`'s for small arrays). */
+export function createActivation(kernels: Kernels, spec: ActivationSpec, small?: SmallArrays): Activation {
+  const resolve = resolverOf(small ? [kernels, small.kernels] : [kernels], spec);
+  const dispatch = dispatchOf(kernels, small);
   const members: Record<string, unknown> = {
-    derivative: unaryOperation(kernels, spec, resolve, 1),
-    backward: backwardOperation(kernels, spec, resolve, 0),
+    derivative: unaryOperation(dispatch, spec, resolve, 1),
+    backward: backwardOperation(dispatch, spec, resolve, 0),
     spec,
   };
-  if (spec.fromOutput) members.backwardFromOutput = backwardOperation(kernels, spec, resolve, 1);
-  const activation = Object.assign(unaryOperation(kernels, spec, resolve, 0), members);
+  if (spec.fromOutput) members.backwardFromOutput = backwardOperation(dispatch, spec, resolve, 1);
+  const activation = Object.assign(unaryOperation(dispatch, spec, resolve, 0), members);
   Object.defineProperty(activation, 'name', { value: spec.name });
   return Object.freeze(activation) as unknown as Activation;
 }
 
-/** Every activation of the table, running on the given kernels. */
-export function createActivations(kernels: Kernels): Activations {
+/** Every activation of the table, running on the given kernels (and `small`'s for small arrays). */
+export function createActivations(kernels: Kernels, small?: SmallArrays): Activations {
   const activations: Record<string, Activation> = {};
-  for (const spec of activationSpecs as readonly ActivationSpec[]) activations[spec.name] = createActivation(kernels, spec);
+  for (const spec of activationSpecs as readonly ActivationSpec[]) activations[spec.name] = createActivation(kernels, spec, small);
   return Object.freeze(activations) as unknown as Activations;
 }

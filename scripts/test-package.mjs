@@ -164,7 +164,8 @@ module.exports = async function exercise(k) {
   for (const spec of k.activationSpecs) {
     const name = spec.name;
     const f = k.activations[name];
-    if (name in k) {
+    // rrelu's export is the row plus its training mode, exercised below.
+    if (name in k && name !== 'rrelu') {
       if (k[name] !== f) throw new Error('export ' + name + ' is not activations.' + name);
       covered.add(name);
     }
@@ -190,6 +191,25 @@ module.exports = async function exercise(k) {
       put(name + '(' + t + ', { out })', out);
     }
   }
+  // prelu with per-channel slopes, and rrelu's training mode from a seeded generator.
+  covered.add('prelu').add('rrelu');
+  for (const Type of [Float32Array, Float64Array]) {
+    const x = Type.from(grid.slice(0, 99999));
+    const weight = Type.from([0.1, -0.2, 0.3]);
+    const g = Type.from(x).reverse();
+    const options = { shape: [33333, 3], channelAxis: 1 };
+    put('prelu(' + Type.name + ')', k.prelu(x, weight, options));
+    put('prelu.async(' + Type.name + ')', await k.prelu.async(x, weight, options));
+    const { gradInput, gradWeight } = k.prelu.backward(g, x, weight, options);
+    put('prelu.backward(' + Type.name + ').gradInput', gradInput);
+    put('prelu.backward(' + Type.name + ').gradWeight', gradWeight);
+    const noise = new Type(x.length);
+    put('rrelu(training, ' + Type.name + ')', k.rrelu(x, { training: true, generator: new k.Generator(5), noise }));
+    put('rrelu(training, ' + Type.name + ').noise', noise);
+    put('rrelu.backward(training, ' + Type.name + ')', k.rrelu.backward(g, x, { training: true, noise }));
+    put('rrelu(eval, ' + Type.name + ')', k.rrelu(x));
+  }
+
   // Lookup by other frameworks' names, parameters bound.
   covered.add('activation');
   const leaky = k.activation('leaky_relu', { negativeSlope: 0.2 });
