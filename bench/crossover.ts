@@ -62,8 +62,8 @@ for (const kernel of kernelNames) {
       const nativeWins: boolean[] = [];
       for (const n of LENGTHS) {
         const [low, high] = spec.interestingRange;
-        const x = Type.from({ length: n }, (_, i) => low + ((high - low) * ((i * 7919) % n + 0.5)) / n);
-        const [out, g] = [new Type(n), Type.from(x).reverse()];
+        const x: FloatArray = new Type(n).map((_, i) => low + ((high - low) * (((i * 7919) % n) + 0.5)) / n);
+        const [out, g] = [new Type(n), x.slice().reverse()];
         const batch = Math.max(20, Math.round(BATCH_NS / (300 + 30 * n)));
         const samples = { native: [] as number[], fallback: [] as number[] };
         for (const label of ['native', 'fallback'] as const) nsPerCall(calls[label], x, out, g, batch); // warm-up

@@ -5,6 +5,8 @@
  */
 import { activeKernels } from './backend.js';
 import { createActivations } from './activations.js';
+import { fallbackKernels } from './fallback/kernels.js';
+import { smallArrayCrossovers } from './spec/crossovers.js';
 import { createLookup, elementwiseEntries, preluEntry } from './lookup.js';
 import { createPrelu } from './prelu.js';
 import { createRrelu } from './rrelu.js';
@@ -21,8 +23,12 @@ export type {
 export { type BackendInfo, backend } from './backend.js';
 export { type ActivationName, type ActivationSpec, type ParamSpec, type UlpBudget, activationSpecs } from './spec/activations.js';
 
-/** The activations, on the backend the loader chose. */
-export const activations = createActivations(activeKernels());
+const kernels = activeKernels();
+/** The activations, on the backend the loader chose; arrays too short to repay a native call run on the fallback. */
+export const activations = createActivations(
+  kernels,
+  kernels.simd === null ? undefined : { kernels: fallbackKernels, below: smallArrayCrossovers },
+);
 export const {
   identity,
   relu,
@@ -51,9 +57,9 @@ export const {
 export type { Prelu, PreluBackward, PreluBackwardOptions, PreluGradients, PreluOperation, PreluOptions } from './prelu.js';
 export type { Rrelu, RreluBackwardOptions, RreluOptions } from './rrelu.js';
 /** prelu with learned slopes (one per channel or one shared), as torch.nn.functional.prelu. */
-export const prelu = createPrelu(activeKernels());
+export const prelu = createPrelu(kernels);
 /** rrelu: the evaluation-mode row of the table, plus PyTorch's training mode (`training: true`). */
-export const rrelu = createRrelu(activeKernels(), activations.rrelu);
+export const rrelu = createRrelu(kernels, activations.rrelu);
 
 /** Any activation by a PyTorch, Keras or TF.js name, with its parameters bound: activation('leaky_relu', { negativeSlope: 0.2 }). */
 export const activation = createLookup([...elementwiseEntries(activations, { rrelu }), preluEntry(prelu)]);
