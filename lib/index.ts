@@ -22,6 +22,19 @@ export const activations = createActivations(activeKernels());
 export const { relu, sigmoid, tanh } = activations;
 
 // @axis
+import { createAxisActivations } from './axis-activations.js';
+export type {
+  AxisActivation,
+  AxisActivations,
+  AxisBackwardOperation,
+  AxisOperation,
+  AxisOptions,
+  MaskedAxisOptions,
+} from './axis-activations.js';
+export { type AxisActivationName, type AxisActivationSpec, axisActivationSpecs } from './spec/axis-activations.js';
+/** Softmax, logSoftmax, softmin and glu along an axis (docs/axis-activations.md), on the backend the loader chose. */
+export const axisActivations = createAxisActivations(activeKernels());
+export const { softmax, logSoftmax, softmin, glu } = axisActivations;
 
 // @prelu
 

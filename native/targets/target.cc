@@ -28,6 +28,14 @@ namespace {
 #include "kernels/philox-inl.h"
 #include "kernels/random-inl.h"
 // @axis
+}  // namespace
+}  // namespace KINDLING_TARGET
+}  // namespace kindling
+#include "kernels/axis.h"  // (here, below the axis marker, so that the groups' branches merge cleanly)
+namespace kindling {
+namespace KINDLING_TARGET {
+namespace {
+#include "kernels/axis-inl.h"
 
 // @prelu
 
@@ -44,6 +52,7 @@ const KernelTables& kernelTables() {
       kActivations,
       &kRandomKernels,
       // @axis
+      kAxisKernels,
 
       // @prelu
   };
