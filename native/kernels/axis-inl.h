@@ -13,6 +13,10 @@
 // Included only by native/targets/target.cc, inside the target's namespace, after
 // activations-inl.h (glu uses its Sigmoid).
 
+// Each entry point is compiled as one piece, everything it calls inlined (expOf included), so that
+// a row's vectors stay in registers.
+#define KINDLING_AXIS_ENTRY __attribute__((flatten))
+
 // ---- Lanes, and float lanes as doubles ----
 
 // The lanes of a step that take part: the first `count`, and of those the ones whose mask byte is
@@ -42,6 +46,16 @@ inline typename VectorOf<V>::I activeLanes(const uint8_t* mask, size_t count) {
 
 #if KINDLING_VECTOR_BYTES
 // A float vector's lanes as doubles, in two halves.
+#if KINDLING_VECTOR_BYTES == 16
+#define KINDLING_LOW_LANES 0, 1
+#define KINDLING_HIGH_LANES 2, 3
+#elif KINDLING_VECTOR_BYTES == 32
+#define KINDLING_LOW_LANES 0, 1, 2, 3
+#define KINDLING_HIGH_LANES 4, 5, 6, 7
+#else
+#define KINDLING_LOW_LANES 0, 1, 2, 3, 4, 5, 6, 7
+#define KINDLING_HIGH_LANES 8, 9, 10, 11, 12, 13, 14, 15
+#endif
 struct WideF {
   VD lo;
   VD hi;
@@ -64,18 +78,14 @@ struct Precision<float> {
 #if KINDLING_VECTOR_BYTES
   using W = WideF;
   typedef float Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
+  // Halves by shuffles in registers (a round trip through memory stalls store forwarding).
   static W widen(V v) {
-    Half lo, hi;
-    __builtin_memcpy(&lo, &v, sizeof lo);
-    __builtin_memcpy(&hi, reinterpret_cast<const char*>(&v) + sizeof lo, sizeof hi);
-    return {__builtin_convertvector(lo, VD), __builtin_convertvector(hi, VD)};
+    return {__builtin_convertvector(__builtin_shufflevector(v, v, KINDLING_LOW_LANES), VD),
+            __builtin_convertvector(__builtin_shufflevector(v, v, KINDLING_HIGH_LANES), VD)};
   }
   static V narrow(W w) {
     const Half lo = __builtin_convertvector(w.lo, Half), hi = __builtin_convertvector(w.hi, Half);
-    V v;
-    __builtin_memcpy(&v, &lo, sizeof lo);
-    __builtin_memcpy(reinterpret_cast<char*>(&v) + sizeof lo, &hi, sizeof hi);
-    return v;
+    return __builtin_shufflevector(lo, hi, KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
   }
   static W wide(double value) { return {splat<VD>(value), splat<VD>(value)}; }
   // Each half of w with its index: partial slots are numbered in lane order.
@@ -130,7 +140,8 @@ inline V nanMax(V m, V x) {
 
 // ---- Rows ----
 
-// One step along a row: elements at `at`, `count` of them (lanes), the row position k of the first.
+// One step along a row: elements at `at`, `count` of them (lanes), and k, the row position of the
+// first modulo 16 (for strided rows, the row position).
 struct Step {
   size_t at;
   size_t count;
@@ -223,10 +234,16 @@ struct ContiguousRow {
   size_t start;
   size_t length;
 
+  // Blocks of 16 elements unrolled, so that each step's partial slots are known when compiling
+  // and the partials stay in registers.
   template <typename F>
   void forEach(F f) const {
     constexpr size_t kStep = kLanes<V>;
     size_t k = 0;
+    for (; k + 16 <= length; k += 16) {
+#pragma GCC unroll 16
+      for (size_t j = 0; j < 16; j += kStep) f(Step{start + k + j, kStep, j});
+    }
     for (; k + kStep <= length; k += kStep) f(Step{start + k, kStep, k});
     if (k < length) f(Step{start + k, length - k, k});
   }
@@ -427,7 +444,7 @@ struct SoftmaxOf {
   static constexpr bool kFromOutput = true;
 
   template <typename T>
-  static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) {
       const RowStats<T> stats = rowStats<kNegate, false>(a, row);
       const auto reciprocal = stats.reciprocal();
@@ -437,7 +454,7 @@ struct SoftmaxOf {
 
   // From x: y recomputed exactly as forward gives it, so this equals backwardFromOutput(g, forward(x)).
   template <typename T>
-  static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) {
       const RowStats<T> stats = rowStats<kNegate, false>(a, row);
       const auto reciprocal = stats.reciprocal();
@@ -446,7 +463,7 @@ struct SoftmaxOf {
   }
 
   template <typename T>
-  static void backwardFromOutput(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backwardFromOutput(const AxisArgs<T>& a, size_t begin, size_t end) {
     using V = typename Precision<T>::V;
     forEachRow(a, begin, end, [&](const auto& row) {
       softmaxBackwardRow<kNegate>(a, row, [&](const Step& step) { return loadStep<V>(a.input, step); });
@@ -464,7 +481,7 @@ struct LogSoftmax {
   // (x - m) - ln(sum), with x - m exact as high + low: both terms have one sign, so nothing cancels.
   // -Inf where the element does not take part and throughout an empty row.
   template <typename T>
-  static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
     using P = Precision<T>;
     using V = typename P::V;
     forEachRow(a, begin, end, [&](const auto& row) {
@@ -483,7 +500,7 @@ struct LogSoftmax {
 
   // g - softmax(x) sum(g), with softmax(x) = e^(x - m) / sum unrounded.
   template <typename T>
-  static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
     using P = Precision<T>;
     using V = typename P::V;
     forEachRow(a, begin, end, [&](const auto& row) {
@@ -504,7 +521,7 @@ struct LogSoftmax {
 
   // g - e^y sum(g); an empty row is one whose y are all -Inf.
   template <typename T>
-  static void backwardFromOutput(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backwardFromOutput(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) { fromOutputRow(a, row); });
   }
 
@@ -559,7 +576,7 @@ struct Glu {
   // a / (1 + e^-b) for b >= 0, a e^b / (1 + e^b) below (e^-|b| never overflows), in double for
   // float32 so that only e^-|b| and the final rounding err.
   template <typename T>
-  static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
     using P = Precision<T>;
     using V = typename P::V;
     forEachRun(a, begin, end, [&](size_t first, size_t second, size_t j, size_t count) {
@@ -573,7 +590,7 @@ struct Glu {
 
   // d/da = g sigmoid(b), d/db = g a sigmoid'(b), written to the two halves of out (x's shape).
   template <typename T>
-  static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
     using V = typename Precision<T>::V;
     constexpr size_t kStep = kLanes<V>;
     forEachRun(a, begin, end, [&](size_t first, size_t second, size_t j, size_t count) {
