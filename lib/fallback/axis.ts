@@ -278,12 +278,19 @@ function gluElements(call: Call, begin: number, end: number, f: (first: number, 
 }
 
 const glu = {
+  /** In double for float32 too; in float64, a e^(b/2) e^(b/2) below b = -708, where e^b is subnormal. */
   forward(call: Call, begin: number, end: number): void {
     const { input, out, precision: p } = call;
+    const splitTiny = p === FLOAT64;
     gluElements(call, begin, end, (first, second, j) => {
-      const b = input[second]!;
-      const e = p.exp(-Math.abs(b));
-      out[j] = p.round((input[first]! * (b >= 0 ? 1 : e)) / (1 + e));
+      const [a, b] = [input[first]!, input[second]!];
+      const e = exp64(-Math.abs(b));
+      let numerator = b >= 0 ? a : a * e;
+      if (splitTiny && b < -708) {
+        const h = exp64(b * 0.5);
+        numerator = a * h * h;
+      }
+      out[j] = p.round(numerator / (e + 1));
     });
   },
   backward(call: Call, begin: number, end: number): void {

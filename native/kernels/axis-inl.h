@@ -94,6 +94,10 @@ struct Precision<float> {
     f(w.lo, 0);
     f(w.hi, 1);
   }
+  template <typename F>
+  static W mapHalves(const W& a, const W& b, F f) {
+    return {f(a.lo, b.lo), f(a.hi, b.hi)};
+  }
 #else
   using W = double;
   static W widen(V v) { return v; }
@@ -102,6 +106,10 @@ struct Precision<float> {
   template <typename F>
   static void forHalves(const W& w, F f) {
     f(w, 0);
+  }
+  template <typename F>
+  static W mapHalves(const W& a, const W& b, F f) {
+    return f(a, b);
   }
 #endif
 };
@@ -117,6 +125,10 @@ struct Precision<double> {
   template <typename F>
   static void forHalves(const W& w, F f) {
     f(w, 0);
+  }
+  template <typename F>
+  static W mapHalves(const W& a, const W& b, F f) {
+    return f(a, b);
   }
 };
 
@@ -574,16 +586,26 @@ struct Glu {
   }
 
   // a / (1 + e^-b) for b >= 0, a e^b / (1 + e^b) below (e^-|b| never overflows), in double for
-  // float32 so that only e^-|b| and the final rounding err.
+  // float32 too, so that an e^b far below float32's range still scales a huge a. In float64, e^b is
+  // subnormal below b = -708, and a e^(b/2) e^(b/2) keeps the digits it would lose.
+  template <bool kSplitTiny>
+  static VD gated(VD a, VD b) {
+    const VD e = expOf(-absOf(b));
+    VD numerator = b >= 0.0 ? a : a * e;
+    if constexpr (kSplitTiny) {
+      const VD h = expOf(b * 0.5);
+      numerator = b < -708.0 ? (a * h) * h : numerator;
+    }
+    return numerator / (e + 1.0);
+  }
+
   template <typename T>
   KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
     using P = Precision<T>;
     using V = typename P::V;
     forEachRun(a, begin, end, [&](size_t first, size_t second, size_t j, size_t count) {
       mapBinary(a.input + first, a.input + second, a.out + j, count, [](V x, V b) {
-        const V e = expOf(-absOf(b));
-        const V numerator = b >= T(0) ? splat<V>(1) : e;
-        return P::narrow(P::widen(x) * P::widen(numerator) / (P::wide(1) + P::widen(e)));
+        return P::narrow(P::mapHalves(P::widen(x), P::widen(b), [](VD wa, VD wb) { return gated<sizeof(T) == 8>(wa, wb); }));
       });
     });
   }
