@@ -141,7 +141,16 @@ interface RowStats {
 
 const active = (call: Call, at: number): boolean => call.mask === null || call.mask[at] !== 0;
 
-function rowStats(call: Call, row: Row, negate: boolean, sumGrad: boolean): RowStats {
+/** e^(x - m) as softmax divides it: e^high (1 + low), in double. */
+function softmaxExp(d: Shifted, p: Precision): number {
+  return p.exp(d.high) * (1 + d.low);
+}
+
+/**
+ * Softmax sums e^(x - m) in one (ties = 0); logSoftmax (splitTies) keeps the elements below the
+ * maximum apart from the count of those at it.
+ */
+function rowStats(call: Call, row: Row, negate: boolean, sumGrad: boolean, splitTies: boolean): RowStats {
   const { input, length, precision: p } = call;
   let m = -Infinity;
   for (let k = 0, at = row.base; k < length; k++, at += row.stride) {
@@ -154,8 +163,12 @@ function rowStats(call: Call, row: Row, negate: boolean, sumGrad: boolean): RowS
   for (let k = 0, at = row.base; k < length; k++, at += row.stride) {
     const on = active(call, at);
     const d = shiftByMax(negate ? -input[at]! : input[at]!, m, p.round);
-    rest.add(expShifted(d.tie ? -Infinity : on ? d.high : -Infinity, d.tie ? 0 : on ? d.low : 0, p), k);
-    ties.add(d.tie && on ? 1 : 0, k);
+    if (splitTies) {
+      rest.add(expShifted(d.tie ? -Infinity : on ? d.high : -Infinity, d.tie ? 0 : on ? d.low : 0, p), k);
+      ties.add(d.tie && on ? 1 : 0, k);
+    } else {
+      rest.add(on ? softmaxExp(d, p) : 0, k);
+    }
     if (sumGrad) grads.add(on ? call.gradOutput![at]! : 0, k);
   }
   const [restSum, restError] = rest.total();
@@ -174,7 +187,7 @@ function logSumOf(s: RowStats): number {
 function softmaxAt(call: Call, stats: RowStats, reciprocal: number, at: number, negate: boolean): number {
   const p = call.precision;
   const d = shiftByMax(negate ? -call.input[at]! : call.input[at]!, stats.max, p.round);
-  const y = p.round(expShifted(d.high, d.low, p) * reciprocal);
+  const y = p.round(softmaxExp(d, p) * reciprocal);
   return stats.max === -Infinity ? 0 : active(call, at) ? y : 0;
 }
 
@@ -204,14 +217,14 @@ type RowKernel = (call: Call, row: Row) => void;
 function softmaxOf(negate: boolean): { forward: RowKernel; backward: RowKernel; backwardFromOutput: RowKernel } {
   return {
     forward(call, row) {
-      const stats = rowStats(call, row, negate, false);
+      const stats = rowStats(call, row, negate, false, false);
       const reciprocal = reciprocalOf(stats);
       for (let k = 0, at = row.base; k < call.length; k++, at += row.stride) {
         call.out[at] = softmaxAt(call, stats, reciprocal, at, negate);
       }
     },
     backward(call, row) {
-      const stats = rowStats(call, row, negate, false);
+      const stats = rowStats(call, row, negate, false, false);
       const reciprocal = reciprocalOf(stats);
       softmaxBackwardRow(call, row, negate, (at) => softmaxAt(call, stats, reciprocal, at, negate));
     },
@@ -224,7 +237,7 @@ function softmaxOf(negate: boolean): { forward: RowKernel; backward: RowKernel; 
 const logSoftmax = {
   forward(call: Call, row: Row): void {
     const p = call.precision;
-    const stats = rowStats(call, row, false, false);
+    const stats = rowStats(call, row, false, false, true);
     const logSum = logSumOf(stats);
     for (let k = 0, at = row.base; k < call.length; k++, at += row.stride) {
       const d = shiftByMax(call.input[at]!, stats.max, p.round);
@@ -234,7 +247,7 @@ const logSoftmax = {
   },
   backward(call: Call, row: Row): void {
     const p = call.precision;
-    const stats = rowStats(call, row, false, true);
+    const stats = rowStats(call, row, false, true, true);
     const reciprocal = reciprocalOf(stats);
     const gradSum = stats.gradSum + stats.gradError;
     for (let k = 0, at = row.base; k < call.length; k++, at += row.stride) {

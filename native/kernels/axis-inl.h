@@ -370,8 +370,11 @@ inline V loadInput(const T* p, const Step& step) {
   return kNegate ? -x : x;
 }
 
-template <bool kNegate, bool kSumGrad, typename T, typename Row>
-inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row) {
+// Softmax sums e^(x - m) in one (ties = 0); logSoftmax keeps the elements below the maximum (rest)
+// apart from the count of those at it (ties). `exps`, when given, receives e^high, the part of
+// e^(x - m) that is costly to compute again, for softmax.
+template <bool kNegate, bool kSumGrad, bool kSplitTies, typename T, typename Row>
+inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, T* exps = nullptr) {
   using P = Precision<T>;
   using V = typename P::V;
   using W = typename P::W;
@@ -389,11 +392,17 @@ inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row) {
   row.forEach([&](const Step& step) {
     const auto active = activeLanes<V>(a.mask ? a.mask + step.at : nullptr, step.count);
     const Shifted<V> d = shiftByMax(loadInput<kNegate, V>(a.input, step), stats.max);
-    Shifted<V> others = d;  // the elements below the maximum that take part
-    others.high = d.tie ? minusInf : (active ? d.high : minusInf);
-    others.low = d.tie ? zero : (active ? d.low : zero);
-    rest.add(expShifted<T>(others), step.k);
-    ties.add(P::widen(d.tie ? (active ? one : zero) : zero), step.k);
+    if constexpr (kSplitTies) {
+      Shifted<V> others = d;  // the elements below the maximum that take part
+      others.high = d.tie ? minusInf : (active ? d.high : minusInf);
+      others.low = d.tie ? zero : (active ? d.low : zero);
+      rest.add(expShifted<T>(others), step.k);
+      ties.add(P::widen(d.tie ? (active ? one : zero) : zero), step.k);
+    } else {
+      const V e = expOf(d.high);
+      rest.add(P::widen(active ? e : zero) * (P::wide(1) + P::widen(active ? d.low : zero)), step.k);
+      if (exps) storeStep(exps, step, e);
+    }
     if constexpr (kSumGrad) grads.add(P::widen(active ? loadStep<V>(a.gradOutput, step) : zero), step.k);
   });
   rest.total(&stats.rest, &stats.restError);
@@ -408,15 +417,17 @@ inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row) {
 }
 
 // The softmax of x (of -x for softmin) at one step, as written by forward: 0 where the element
-// does not take part and throughout an empty row.
+// does not take part and throughout an empty row. `exps`, when given, holds e^(x - m) from rowStats.
 template <bool kNegate, typename T>
 inline typename Precision<T>::V softmaxAt(const AxisArgs<T>& a, const RowStats<T>& stats,
-                                          const typename Precision<T>::W& reciprocal, const Step& step) {
+                                          const typename Precision<T>::W& reciprocal, const Step& step,
+                                          const T* exps = nullptr) {
   using P = Precision<T>;
   using V = typename P::V;
   const auto active = activeLanes<V>(a.mask ? a.mask + step.at : nullptr, step.count);
   const Shifted<V> d = shiftByMax(loadInput<kNegate, V>(a.input, step), stats.max);
-  const V y = P::narrow(expShifted<T>(d) * reciprocal);
+  const auto e = P::widen(exps ? loadStep<V>(exps, step) : expOf(d.high));
+  const V y = P::narrow(e * (P::wide(1) + P::widen(d.low)) * reciprocal);
   return stats.empty() ? splat<V>(0) : (active ? y : splat<V>(0));
 }
 
@@ -458,9 +469,15 @@ struct SoftmaxOf {
   template <typename T>
   KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) {
-      const RowStats<T> stats = rowStats<kNegate, false>(a, row);
+      // e^(x - m) waits in out between the passes, unless out is x, which the last pass still reads.
+      T* exps = a.out != a.input ? a.out : nullptr;
+      const RowStats<T> stats = rowStats<kNegate, false, false>(a, row, exps);
       const auto reciprocal = stats.reciprocal();
-      row.forEach([&](const Step& step) { storeStep(a.out, step, softmaxAt<kNegate>(a, stats, reciprocal, step)); });
+      if (exps) {
+        row.forEach([&](const Step& step) { storeStep(a.out, step, softmaxAt<kNegate>(a, stats, reciprocal, step, exps)); });
+      } else {
+        row.forEach([&](const Step& step) { storeStep(a.out, step, softmaxAt<kNegate>(a, stats, reciprocal, step)); });
+      }
     });
   }
 
@@ -468,7 +485,7 @@ struct SoftmaxOf {
   template <typename T>
   KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) {
-      const RowStats<T> stats = rowStats<kNegate, false>(a, row);
+      const RowStats<T> stats = rowStats<kNegate, false, false>(a, row);
       const auto reciprocal = stats.reciprocal();
       softmaxBackwardRow<kNegate>(a, row, [&](const Step& step) { return softmaxAt<kNegate>(a, stats, reciprocal, step); });
     });
@@ -497,7 +514,7 @@ struct LogSoftmax {
     using P = Precision<T>;
     using V = typename P::V;
     forEachRow(a, begin, end, [&](const auto& row) {
-      const RowStats<T> stats = rowStats<false, false>(a, row);
+      const RowStats<T> stats = rowStats<false, false, true>(a, row);
       const auto logSum = stats.logSum();
       const auto empty = stats.empty();
       const V minusInf = minusInfinity<V>();
@@ -516,7 +533,7 @@ struct LogSoftmax {
     using P = Precision<T>;
     using V = typename P::V;
     forEachRow(a, begin, end, [&](const auto& row) {
-      const RowStats<T> stats = rowStats<false, true>(a, row);
+      const RowStats<T> stats = rowStats<false, true, true>(a, row);
       const auto reciprocal = stats.reciprocal();
       const auto gradSum = stats.gradSum + stats.gradError;
       const auto empty = stats.empty();
