@@ -260,6 +260,19 @@ struct ContiguousRow {
     if (k < length) f(Step{start + k, length - k, k});
   }
 
+  // The largest of f(step) over the row: four chains side by side, since a maximum needs no order.
+  template <typename F>
+  V maximum(F f) const {
+    constexpr size_t kStep = kLanes<V>;
+    V m[4] = {minusInfinity<V>(), minusInfinity<V>(), minusInfinity<V>(), minusInfinity<V>()};
+    size_t k = 0;
+    for (; k + 4 * kStep <= length; k += 4 * kStep) {
+      for (size_t u = 0; u < 4; ++u) m[u] = nanMax(m[u], f(Step{start + k + u * kStep, kStep, 0}));
+    }
+    for (; k < length; k += kStep) m[0] = nanMax(m[0], f(Step{start + k, length - k < kStep ? length - k : kStep, 0}));
+    return finishMax(nanMax(nanMax(m[0], m[1]), nanMax(m[2], m[3])));
+  }
+
   static V finishMax(V m) {
 #if KINDLING_VECTOR_BYTES
     typename VectorOf<V>::T all = m[0];
@@ -287,6 +300,13 @@ struct StridedRows {
   template <typename F>
   void forEach(F f) const {
     for (size_t k = 0; k < length; ++k) f(Step{start + k * inner, lanes, k});
+  }
+
+  template <typename F>
+  V maximum(F f) const {
+    V m = minusInfinity<V>();
+    forEach([&](const Step& step) { m = nanMax(m, f(step)); });
+    return m;
   }
 
   static V finishMax(V m) { return m; }
@@ -379,13 +399,12 @@ inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, T* exps = null
   using V = typename P::V;
   using W = typename P::W;
   const V minusInf = minusInfinity<V>();
-  V m = minusInf;
-  row.forEach([&](const Step& step) {
+  const V m = row.maximum([&](const Step& step) {
     const auto active = activeLanes<V>(a.mask ? a.mask + step.at : nullptr, step.count);
-    m = nanMax(m, active ? loadInput<kNegate, V>(a.input, step) : minusInf);
+    return active ? loadInput<kNegate, V>(a.input, step) : minusInf;
   });
   RowStats<T> stats;
-  stats.max = Row::finishMax(m) + T(0);  // a maximum of -0 becomes +0 whichever zero came first
+  stats.max = m + T(0);  // a maximum of -0 becomes +0 whichever zero came first
   typename Row::template Sum<P::kCompensated> rest, grads;
   typename Row::template Sum<false> ties;
   const V zero = splat<V>(0), one = splat<V>(1);
