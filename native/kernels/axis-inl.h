@@ -98,6 +98,11 @@ struct Precision<float> {
   static W mapHalves(const W& a, const W& b, F f) {
     return {f(a.lo, b.lo), f(a.hi, b.hi)};
   }
+  static void storeWide(double* p, const W& w) {
+    store(p, w.lo);
+    store(p + kLanes<VD>, w.hi);
+  }
+  static W loadWide(const double* p) { return {load<VD>(p), load<VD>(p + kLanes<VD>)}; }
 #else
   using W = double;
   static W widen(V v) { return v; }
@@ -111,6 +116,8 @@ struct Precision<float> {
   static W mapHalves(const W& a, const W& b, F f) {
     return f(a, b);
   }
+  static void storeWide(double* p, const W& w) { store(p, w); }
+  static W loadWide(const double* p) { return load<W>(p); }
 #endif
 };
 
@@ -130,6 +137,8 @@ struct Precision<double> {
   static W mapHalves(const W& a, const W& b, F f) {
     return f(a, b);
   }
+  static void storeWide(double* p, const W& w) { store(p, w); }
+  static W loadWide(const double* p) { return load<W>(p); }
 };
 
 // The rounding error of s = a + b, exactly (Knuth's two-sum; any magnitudes, barring overflow).
@@ -236,6 +245,10 @@ struct LaneSum {
   }
 };
 
+// Softmax's e^(x - m) waits between its passes, so that the last computes no exponential, in
+// double on the stack for contiguous rows up to this length.
+constexpr size_t kStashLength = 2048;
+
 // One row of contiguous elements (inner == 1): statistics end up the same in every lane.
 template <typename T>
 struct ContiguousRow {
@@ -245,6 +258,9 @@ struct ContiguousRow {
 
   size_t start;
   size_t length;
+
+  size_t first() const { return start; }
+  bool stashable() const { return length <= kStashLength; }
 
   // Blocks of 16 elements unrolled, so that each step's partial slots are known when compiling
   // and the partials stay in registers.
@@ -296,6 +312,9 @@ struct StridedRows {
   size_t length;
   size_t inner;
   size_t lanes;
+
+  size_t first() const { return start; }
+  bool stashable() const { return false; }
 
   template <typename F>
   void forEach(F f) const {
@@ -390,11 +409,19 @@ inline V loadInput(const T* p, const Step& step) {
   return kNegate ? -x : x;
 }
 
-// Softmax sums e^(x - m) in one (ties = 0); logSoftmax keeps the elements below the maximum (rest)
-// apart from the count of those at it (ties). `exps`, when given, receives e^high, the part of
-// e^(x - m) that is costly to compute again, for softmax.
+// Where softmax keeps e^(x - m) between passes: exactly, in double (`wide`, indexed from the row's
+// first element), or e^high alone in T (`exps`, out when out is not x), or nowhere.
+template <typename T>
+struct Stash {
+  double* wide;
+  size_t first;
+  T* exps;
+};
+
+// Softmax sums e^(x - m) in one (ties = 0) and leaves it in the stash; logSoftmax keeps the elements
+// below the maximum (rest) apart from the count of those at it (ties).
 template <bool kNegate, bool kSumGrad, bool kSplitTies, typename T, typename Row>
-inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, T* exps = nullptr) {
+inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, const Stash<T>& stash = {}) {
   using P = Precision<T>;
   using V = typename P::V;
   using W = typename P::W;
@@ -419,8 +446,13 @@ inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, T* exps = null
       ties.add(P::widen(d.tie ? (active ? one : zero) : zero), step.k);
     } else {
       const V e = expOf(d.high);
-      rest.add(P::widen(active ? e : zero) * (P::wide(1) + P::widen(active ? d.low : zero)), step.k);
-      if (exps) storeStep(exps, step, e);
+      const W shifted = P::widen(active ? e : zero) * (P::wide(1) + P::widen(active ? d.low : zero));
+      rest.add(shifted, step.k);
+      if (stash.wide) {
+        P::storeWide(stash.wide + (step.at - stash.first), shifted);
+      } else if (stash.exps) {
+        storeStep(stash.exps, step, e);
+      }
     }
     if constexpr (kSumGrad) grads.add(P::widen(active ? loadStep<V>(a.gradOutput, step) : zero), step.k);
   });
@@ -436,17 +468,22 @@ inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, T* exps = null
 }
 
 // The softmax of x (of -x for softmin) at one step, as written by forward: 0 where the element
-// does not take part and throughout an empty row. `exps`, when given, holds e^(x - m) from rowStats.
+// does not take part and throughout an empty row; e^(x - m) from the stash that rowStats filled.
 template <bool kNegate, typename T>
 inline typename Precision<T>::V softmaxAt(const AxisArgs<T>& a, const RowStats<T>& stats,
                                           const typename Precision<T>::W& reciprocal, const Step& step,
-                                          const T* exps = nullptr) {
+                                          const Stash<T>& stash) {
   using P = Precision<T>;
   using V = typename P::V;
   const auto active = activeLanes<V>(a.mask ? a.mask + step.at : nullptr, step.count);
-  const Shifted<V> d = shiftByMax(loadInput<kNegate, V>(a.input, step), stats.max);
-  const auto e = P::widen(exps ? loadStep<V>(exps, step) : expOf(d.high));
-  const V y = P::narrow(e * (P::wide(1) + P::widen(d.low)) * reciprocal);
+  typename P::W shifted;
+  if (stash.wide) {
+    shifted = P::loadWide(stash.wide + (step.at - stash.first));
+  } else {
+    const Shifted<V> d = shiftByMax(loadInput<kNegate, V>(a.input, step), stats.max);
+    shifted = P::widen(stash.exps ? loadStep<V>(stash.exps, step) : expOf(d.high)) * (P::wide(1) + P::widen(d.low));
+  }
+  const V y = P::narrow(shifted * reciprocal);
   return stats.empty() ? splat<V>(0) : (active ? y : splat<V>(0));
 }
 
@@ -488,15 +525,13 @@ struct SoftmaxOf {
   template <typename T>
   KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) {
-      // e^(x - m) waits in out between the passes, unless out is x, which the last pass still reads.
-      T* exps = a.out != a.input ? a.out : nullptr;
-      const RowStats<T> stats = rowStats<kNegate, false, false>(a, row, exps);
+      // Beyond the stack, e^high waits in out, unless out is x, which the last pass still reads.
+      alignas(64) double wide[kStashLength + 16];
+      const Stash<T> stash = row.stashable() ? Stash<T>{wide, row.first(), nullptr}
+                                             : Stash<T>{nullptr, 0, a.out != a.input ? a.out : nullptr};
+      const RowStats<T> stats = rowStats<kNegate, false, false>(a, row, stash);
       const auto reciprocal = stats.reciprocal();
-      if (exps) {
-        row.forEach([&](const Step& step) { storeStep(a.out, step, softmaxAt<kNegate>(a, stats, reciprocal, step, exps)); });
-      } else {
-        row.forEach([&](const Step& step) { storeStep(a.out, step, softmaxAt<kNegate>(a, stats, reciprocal, step)); });
-      }
+      row.forEach([&](const Step& step) { storeStep(a.out, step, softmaxAt<kNegate>(a, stats, reciprocal, step, stash)); });
     });
   }
 
@@ -504,9 +539,11 @@ struct SoftmaxOf {
   template <typename T>
   KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
     forEachRow(a, begin, end, [&](const auto& row) {
-      const RowStats<T> stats = rowStats<kNegate, false, false>(a, row);
+      alignas(64) double wide[kStashLength + 16];
+      const Stash<T> stash{row.stashable() ? wide : nullptr, row.first(), nullptr};
+      const RowStats<T> stats = rowStats<kNegate, false, false>(a, row, stash);
       const auto reciprocal = stats.reciprocal();
-      softmaxBackwardRow<kNegate>(a, row, [&](const Step& step) { return softmaxAt<kNegate>(a, stats, reciprocal, step); });
+      softmaxBackwardRow<kNegate>(a, row, [&](const Step& step) { return softmaxAt<kNegate>(a, stats, reciprocal, step, stash); });
     });
   }
 
