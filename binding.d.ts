@@ -65,6 +65,64 @@ export interface Kernels {
     b: number,
   ): Promise<void>;
   // @axis
+  /** Names of the activations along an axis (softmax, logSoftmax, softmin, glu); a name's index is its id. */
+  axisActivationNames(): readonly string[];
+  /**
+   * Activation `id` along the middle axis of x viewed as [outer, length, inner] (the product must be
+   * x's length): each of the outer * inner rows of `length` elements at stride inner is normalised
+   * on its own. `mask` is null or a Uint8Array of x's length whose zero bytes mark elements that
+   * take no part (they give 0, or -Inf for logSoftmax). glu splits the axis into halves a | b
+   * (length even, mask null) and writes a * sigmoid(b) to `out` of length x.length / 2; for the
+   * others `out` has x's type and length and may be x itself.
+   */
+  axisActivation(
+    id: number,
+    x: FloatArray,
+    out: FloatArray,
+    outer: number,
+    length: number,
+    inner: number,
+    mask: Uint8Array | null,
+  ): void;
+  /** The same off the JavaScript thread, on the terms of activationAsync. */
+  axisActivationAsync(
+    id: number,
+    x: FloatArray,
+    out: FloatArray,
+    outer: number,
+    length: number,
+    inner: number,
+    mask: Uint8Array | null,
+  ): Promise<void>;
+  /**
+   * The gradient with respect to x of activation `id` along the axis, given gradOutput (the
+   * output's shape: x's, or x's with the axis halved for glu), from input = x (source 0) or from
+   * input = y = f(x) (source 1, which throws a RangeError for glu). `out` has x's type and length
+   * and may be gradOutput (when it has x's length) or input itself.
+   */
+  axisActivationBackward(
+    id: number,
+    source: BackwardSource,
+    gradOutput: FloatArray,
+    input: FloatArray,
+    out: FloatArray,
+    outer: number,
+    length: number,
+    inner: number,
+    mask: Uint8Array | null,
+  ): void;
+  /** The same off the JavaScript thread, on the terms of activationAsync. */
+  axisActivationBackwardAsync(
+    id: number,
+    source: BackwardSource,
+    gradOutput: FloatArray,
+    input: FloatArray,
+    out: FloatArray,
+    outer: number,
+    length: number,
+    inner: number,
+    mask: Uint8Array | null,
+  ): Promise<void>;
 
   // @prelu
   /**

@@ -7,7 +7,7 @@ import { activeKernels } from './backend.js';
 import { createActivations } from './activations.js';
 import { fallbackKernels } from './fallback/kernels.js';
 import { smallArrayCrossovers } from './spec/crossovers.js';
-import { createLookup, elementwiseEntries, preluEntry } from './lookup.js';
+import { axisEntries, createLookup, elementwiseEntries, preluEntry } from './lookup.js';
 import { createPrelu } from './prelu.js';
 import { createRrelu } from './rrelu.js';
 
@@ -52,6 +52,19 @@ export const {
 } = activations;
 
 // @axis
+import { createAxisActivations } from './axis-activations.js';
+export type {
+  AxisActivation,
+  AxisActivations,
+  AxisBackwardOperation,
+  AxisOperation,
+  AxisOptions,
+  MaskedAxisOptions,
+} from './axis-activations.js';
+export { type AxisActivationName, type AxisActivationSpec, axisActivationSpecs } from './spec/axis-activations.js';
+/** Softmax, logSoftmax, softmin and glu along an axis (docs/axis-activations.md), on the backend the loader chose. */
+export const axisActivations = createAxisActivations(kernels);
+export const { softmax, logSoftmax, softmin, glu } = axisActivations;
 
 // @prelu
 export type { Prelu, PreluBackward, PreluBackwardOptions, PreluGradients, PreluOperation, PreluOptions } from './prelu.js';
@@ -62,7 +75,7 @@ export const prelu = createPrelu(kernels);
 export const rrelu = createRrelu(kernels, activations.rrelu);
 
 /** Any activation by a PyTorch, Keras or TF.js name, with its parameters bound: activation('leaky_relu', { negativeSlope: 0.2 }). */
-export const activation = createLookup([...elementwiseEntries(activations, { rrelu }), preluEntry(prelu)]);
+export const activation = createLookup([...elementwiseEntries(activations, { rrelu }), ...axisEntries(axisActivations), preluEntry(prelu)]);
 
 
 export type { BoundActivation } from './lookup.js';

@@ -5,7 +5,9 @@
  */
 import type { FloatArray } from '../binding.js';
 import { type Activations, paramsOf } from './activations.js';
+import type { AxisActivations } from './axis-activations.js';
 import type { Prelu } from './prelu.js';
+import { type AxisActivationSpec, axisActivationSpecs } from './spec/axis-activations.js';
 import { type ActivationSpec, activationSpecs } from './spec/activations.js';
 import { floatArray, options as checkOptions, rangeError, typeError } from './validate.js';
 
@@ -66,6 +68,20 @@ export function elementwiseEntries(activations: Activations, overrides: Record<s
       return bound;
     },
   }));
+}
+
+/** The lookup entries of the along-an-axis table: shape, axis (and mask) may be bound, and are checked at each call. */
+export function axisEntries(axisActivations: AxisActivations): LookupEntry[] {
+  return (axisActivationSpecs as readonly AxisActivationSpec[]).map((spec) => {
+    const paramNames = spec.masked ? ['shape', 'axis', 'mask'] : ['shape', 'axis'];
+    return {
+      name: spec.name,
+      aliases: spec.aliases,
+      fn: axisActivations[spec.name as keyof AxisActivations] as unknown as LookupEntry['fn'],
+      paramNames,
+      checkParams: (params) => Object.fromEntries(paramNames.filter((name) => params[name] !== undefined).map((name) => [name, params[name]])),
+    };
+  });
 }
 
 type Options = Record<string, unknown> & { weight?: FloatArray };

@@ -341,6 +341,167 @@ Napi::Value activationAsync(const Napi::CallbackInfo& info) { return queueElemen
 Napi::Value activationBackwardAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, true); }
 
 // @axis
+// ---- Activations along an axis ----
+}  // namespace
+}  // namespace kindling
+#include "kernels/axis.h"  // (here, below the axis marker, so that the groups' branches merge cleanly)
+namespace kindling {
+namespace {
+
+constexpr const char* kAxisNames[] = {
+#define KINDLING_NAME_OF(name, Kernel) #name,
+    KINDLING_AXIS_ACTIVATIONS(KINDLING_NAME_OF)
+#undef KINDLING_NAME_OF
+};
+constexpr uint32_t kAxisCount = sizeof(kAxisNames) / sizeof(kAxisNames[0]);
+// About this many elements are worth a thread of their own.
+constexpr size_t kAxisGrain = size_t{1} << 14;
+constexpr double kMaxExtent = 9007199254740991.0;  // 2^53 - 1
+
+struct AxisCall {
+  const AxisKernels* kernels;
+  Pass pass;
+  bool isFloat32;
+  const void* gradOutput;
+  const void* input;
+  void* out;
+  const uint8_t* mask;
+  size_t outer;
+  size_t length;
+  size_t inner;
+
+  void run() const {
+    const size_t units = kernels->unitsAreElements ? outer * (length / 2) * inner : outer * inner;
+    const size_t unitSize = kernels->unitsAreElements || length == 0 ? 1 : length;
+    const size_t grain = kAxisGrain / unitSize > 0 ? kAxisGrain / unitSize : 1;
+    parallelFor(units, grain, 16, [this](size_t begin, size_t end) { runRange(begin, end); });
+  }
+
+  template <typename T>
+  AxisArgs<T> args() const {
+    return {static_cast<const T*>(gradOutput), static_cast<const T*>(input), static_cast<T*>(out), mask, outer, length, inner};
+  }
+
+  void runRange(size_t begin, size_t end) const {
+    if (isFloat32) {
+      const AxisKernel<float> kernel = pass == Pass::kForward    ? kernels->forward32
+                                       : pass == Pass::kBackward ? kernels->backward32
+                                                                 : kernels->backwardFromOutput32;
+      kernel(args<float>(), begin, end);
+    } else {
+      const AxisKernel<double> kernel = pass == Pass::kForward    ? kernels->forward64
+                                        : pass == Pass::kBackward ? kernels->backward64
+                                                                  : kernels->backwardFromOutput64;
+      kernel(args<double>(), begin, end);
+    }
+  }
+};
+
+struct ParsedAxis {
+  AxisCall call;
+  ArrayArg gradOutput;
+  ArrayArg input;
+  ArrayArg out;
+  ArrayArg mask;
+  bool masked;
+};
+
+void requireLength(const Napi::Env& env, const ArrayArg& array, const ArrayArg& like, size_t length, const char* name) {
+  if (array.type != like.type) {
+    throw Napi::TypeError::New(env, std::string("Expected ") + name + " to have the element type of x");
+  }
+  if (array.length != length) {
+    throw Napi::RangeError::New(env, std::string("Expected ") + name + " to have length " + std::to_string(length) +
+                                         " but received length " + std::to_string(array.length));
+  }
+}
+
+// Arguments: (id, x, out, outer, length, inner, mask) for forward, or (id, source, gradOutput,
+// input, out, outer, length, inner, mask) for backward, where source 0 means the input is x and 1
+// that it is the output y; mask is a Uint8Array of x's length or null.
+ParsedAxis parseAxis(const Napi::CallbackInfo& info, bool backward) {
+  const Napi::Env env = info.Env();
+  ParsedAxis parsed{};
+  AxisCall& call = parsed.call;
+  call.kernels = &tablesOf(info).axis[integerArg(info, 0, "id", kAxisCount - 1)];
+  size_t next = 1;
+  call.pass = Pass::kForward;
+  if (backward) {
+    const double source = numberArg(info, next++, "source");
+    if (source != 0 && source != 1) throw Napi::RangeError::New(env, "Expected source 0 (input) or 1 (output)");
+    call.pass = source == 0 ? Pass::kBackward : Pass::kBackwardFromOutput;
+    if (call.pass == Pass::kBackwardFromOutput && call.kernels->backwardFromOutput32 == nullptr) {
+      throw Napi::RangeError::New(env, "Expected an activation whose gradient is a function of its output");
+    }
+    parsed.gradOutput = floatArrayArg(info, next++, "gradOutput");
+  }
+  parsed.input = floatArrayArg(info, next++, backward ? "input" : "x");
+  parsed.out = floatArrayArg(info, next++, "out");
+  call.outer = integerArg(info, next++, "outer", kMaxExtent);
+  call.length = integerArg(info, next++, "length", kMaxExtent);
+  call.inner = integerArg(info, next++, "inner", kMaxExtent);
+  size_t total = 0;
+  if (__builtin_mul_overflow(call.outer, call.length, &total) || __builtin_mul_overflow(total, call.inner, &total) ||
+      total != parsed.input.length) {
+    throw Napi::RangeError::New(env, "Expected outer * length * inner to equal the input's length (" +
+                                         std::to_string(parsed.input.length) + ")");
+  }
+  const bool halves = call.kernels->unitsAreElements;
+  if (halves && call.length % 2 != 0) throw Napi::RangeError::New(env, "Expected an even length for glu");
+  const size_t outLength = halves ? total / 2 : total;
+  if (backward) {
+    requireLength(env, parsed.gradOutput, parsed.input, outLength, "gradOutput");
+    requireLength(env, parsed.out, parsed.input, total, "out");
+  } else {
+    requireLength(env, parsed.out, parsed.input, outLength, "out");
+  }
+  const Napi::Value mask = info[next];
+  parsed.masked = !mask.IsNull() && !mask.IsUndefined();
+  if (parsed.masked) {
+    if (halves) throw Napi::RangeError::New(env, "Expected no mask for glu");
+    parsed.mask = arrayArg(info, next, "mask", {napi_uint8_array}, "a Uint8Array or null");
+    if (parsed.mask.length != total) {
+      throw Napi::RangeError::New(env, "Expected mask to have the length of x (" + std::to_string(total) +
+                                           ") but received length " + std::to_string(parsed.mask.length));
+    }
+  }
+  call.isFloat32 = parsed.input.type == napi_float32_array;
+  call.gradOutput = parsed.gradOutput.data;
+  call.input = parsed.input.data;
+  call.out = parsed.out.data;
+  call.mask = parsed.masked ? static_cast<const uint8_t*>(parsed.mask.data) : nullptr;
+  return parsed;
+}
+
+Napi::Value axisActivation(const Napi::CallbackInfo& info) {
+  parseAxis(info, false).call.run();
+  return info.Env().Undefined();
+}
+
+Napi::Value axisActivationBackward(const Napi::CallbackInfo& info) {
+  parseAxis(info, true).call.run();
+  return info.Env().Undefined();
+}
+
+Napi::Value queueAxis(const Napi::CallbackInfo& info, bool backward) {
+  ParsedAxis parsed = parseAxis(info, backward);
+  auto* worker = new KernelWorker(info.Env(), info[backward ? 4 : 2], parsed.out);
+  AxisCall call = parsed.call;
+  call.input = worker->stage(parsed.input);
+  if (backward) call.gradOutput = worker->stage(parsed.gradOutput);
+  if (parsed.masked) call.mask = static_cast<const uint8_t*>(worker->stage(parsed.mask));
+  call.out = worker->output();
+  return worker->start([call] { call.run(); });
+}
+
+Napi::Value axisActivationNames(const Napi::CallbackInfo& info) {
+  Napi::Array names = Napi::Array::New(info.Env(), kAxisCount);
+  for (uint32_t i = 0; i < kAxisCount; ++i) names.Set(i, Napi::String::New(info.Env(), kAxisNames[i]));
+  return names;
+}
+
+Napi::Value axisActivationAsync(const Napi::CallbackInfo& info) { return queueAxis(info, false); }
+Napi::Value axisActivationBackwardAsync(const Napi::CallbackInfo& info) { return queueAxis(info, true); }
 
 // @prelu
 // ---- prelu (learned slopes) ----
@@ -726,6 +887,11 @@ Napi::Value kernels(const Napi::CallbackInfo& info) {
         {"activationBackward", activationBackward},
         {"activationBackwardAsync", activationBackwardAsync},
         // @axis
+        {"axisActivationNames", axisActivationNames},
+        {"axisActivation", axisActivation},
+        {"axisActivationAsync", axisActivationAsync},
+        {"axisActivationBackward", axisActivationBackward},
+        {"axisActivationBackwardAsync", axisActivationBackwardAsync},
 
         // @prelu
         {"prelu", prelu},

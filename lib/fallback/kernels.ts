@@ -7,6 +7,7 @@ import { type DistributionName, distributionNames } from '../random/distribution
 import { kernelNames } from '../spec/activations.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
+import { axisFallbackKernels } from './axis.js';
 import { preluKernels } from './prelu.js';
 import { type DrawSpec, fillRandom } from './random.js';
 
@@ -183,6 +184,7 @@ export const fallbackKernels: Kernels = {
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
   },
   // @axis
+  ...axisFallbackKernels,
 
   // @prelu
   ...preluKernels,

@@ -10,6 +10,7 @@
 #endif
 
 #include "kernels/activation_list.h"
+#include "kernels/axis.h"
 #include "kernels/elementwise.h"
 #include "kernels/random.h"
 #include "targets/targets.h"
@@ -27,7 +28,7 @@ namespace {
 #include "kernels/activations-inl.h"
 #include "kernels/philox-inl.h"
 #include "kernels/random-inl.h"
-// @axis
+#include "kernels/axis-inl.h"
 
 // @prelu
 #include "kernels/prelu-inl.h"
@@ -45,6 +46,7 @@ const KernelTables& kernelTables() {
       kActivations,
       &kRandomKernels,
       // @axis
+      kAxisKernels,
 
       // @prelu
       kPreluKernels,

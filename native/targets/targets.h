@@ -11,6 +11,7 @@ struct KernelTables {
   const ActivationKernels* activations;  // indexed in the order of KINDLING_ACTIVATIONS
   const RandomKernels* random;
   // @axis
+  const struct AxisKernels* axis;  // kernels/axis.h, in the order of KINDLING_AXIS_ACTIVATIONS
 
   // @prelu
   // prelu's kernels (native/kernels/prelu-inl.h) on x seen as shape (outer, channels, inner); the
