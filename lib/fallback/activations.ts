@@ -6,6 +6,7 @@
  */
 import type { KernelName } from '../spec/activations.js';
 import { copySign, exp32, exp64, tanhNearZero32, tanhNearZero64 } from './math.js';
+import { logistic } from './activations/logistic.js';
 
 const f = Math.fround;
 
@@ -116,6 +117,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   // @piecewise
 
   // @logistic
+  ...logistic,
 
   // @exponential
 

@@ -18,7 +18,12 @@
 #define KINDLING_PIECEWISE(X)
 
 // @logistic
-#define KINDLING_LOGISTIC(X)
+#define KINDLING_LOGISTIC(X) \
+  X(swish, Swish)             \
+  X(softplus, Softplus)       \
+  X(logSigmoid, LogSigmoid)   \
+  X(mish, Mish)               \
+  X(tanhShrink, TanhShrink)
 
 // @exponential
 #define KINDLING_EXPONENTIAL(X)

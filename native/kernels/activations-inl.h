@@ -127,6 +127,7 @@ struct Tanh {
 // @piecewise
 
 // @logistic
+#include "kernels/activations/logistic-inl.h"
 
 // @exponential
 
