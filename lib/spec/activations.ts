@@ -249,7 +249,7 @@ export const activationSpecs = [
       [-F32_MAX, 0, 0],
     ],
     finiteForFinite: true,
-    ulp: { float32: { forward: 1.44, derivative: 0.5 }, float64: { forward: 1.65, derivative: 1.71 } },
+    ulp: { float32: { forward: 1.9, derivative: 0.5 }, float64: { forward: 1.65, derivative: 1.71 } },
     interestingRange: [-110, 20],
   },
   {
@@ -274,7 +274,7 @@ export const activationSpecs = [
       [-F32_MAX, -F32_MAX, 1],
     ],
     finiteForFinite: true,
-    ulp: { float32: { forward: 1.44, derivative: 0.5 }, float64: { forward: 1.65, derivative: 1.71 } },
+    ulp: { float32: { forward: 1.9, derivative: 0.5 }, float64: { forward: 1.65, derivative: 1.71 } },
     interestingRange: [-20, 110],
   },
   {

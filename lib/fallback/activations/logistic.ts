@@ -4,33 +4,22 @@
  * operation. Every kernel computes in double; the float32 forms run the same double code and round
  * once with Math.fround, as the native float32 kernels do.
  */
-import type { ScalarActivation } from '../activations.js';
-import { copySign, exp32, exp64, log64, tanhNearZero64 } from '../math.js';
+import type { Scalar, ScalarActivation } from '../activations.js';
+import { copySign, exp32, exp64, log32, log64, tanhNearZero64 } from '../math.js';
 
 const f = Math.fround;
 
-/** How the forward formulas divide and take ln(1 + t), for float64 and for float32 results (ForFloat64 and ForFloat32 natively). */
+/** How the forward formulas divide, for float64 and for float32 results (ForFloat64 and ForFloat32 natively). */
 interface Path {
   readonly quotient: (numerator: number, denominator: number) => number;
-  readonly divideByParam: (v: number, param: number) => number;
-  readonly log1p: (t: number) => number;
 }
 
-const FOR_FLOAT64: Path = {
-  quotient: (numerator, denominator) => numerator / denominator,
-  divideByParam: (v, param) => v / param,
-  log1p: (t) => log1p64(t),
-};
+const FOR_FLOAT64: Path = { quotient: (numerator, denominator) => numerator / denominator };
 
 const FOR_FLOAT32: Path = {
   quotient(numerator, denominator) {
     const r = f(1 / f(denominator));
     return numerator * (r + r * (1 - denominator * r));
-  },
-  divideByParam: (v, param) => v * (1 / param),
-  log1p(t) {
-    const u = t + 1;
-    return log64(u) + (t - (u - 1));
   },
 };
 
@@ -52,6 +41,11 @@ function derivativeInDouble(derivative: Body['derivative']) {
     backward32: (g: number, x: number, a: number, b: number) => f(g * f(derivative(x, a, b))),
     backward64: (g: number, x: number, a: number, b: number) => g * derivative(x, a, b),
   };
+}
+
+/** A kernel whose forward pass runs in the array's own precision. */
+function forwardInOwnPrecision(forward32: Scalar, forward64: Scalar, derivative: Body['derivative']): ScalarActivation {
+  return { forward32, forward64, ...derivativeInDouble(derivative) };
 }
 
 /** A kernel whose forward pass is all double code, for float32 too. */
@@ -82,6 +76,13 @@ export function log1p64(t: number): number {
   const u = t + 1;
   const err = t - (u - 1);
   return log64(u) + err / u;
+}
+
+/** The same in float32 arithmetic. */
+export function log1p32(t: number): number {
+  const u = f(t + 1);
+  const err = f(t - f(u - 1));
+  return f(log32(u) + f(err / u));
 }
 
 // 1/15!, 1/14!, ..., 1/2!: the Taylor series of e^d - 1 past d, highest degree first
@@ -143,28 +144,34 @@ const swish = fromExpOfMinusAbs({
   },
 });
 
-const softplus = fromExpOfMinusAbs({
-  zOf32: (x, beta) => f(beta * x),
-  zOf64: (x, beta) => beta * x,
-  formula(path, x, z, mantissa, scale, beta, threshold) {
-    const soft = path.divideByParam((z > 0 ? z : 0) + path.log1p(mantissa * scale), beta);
+const softplus = forwardInOwnPrecision(
+  (x, beta, threshold) => {
+    const z = f(beta * x);
+    const soft = f(f((z > 0 ? z : 0) + log1p32(exp32(-Math.abs(z)))) / beta);
     return z > threshold ? x : soft;
   },
-  derivative(x, beta, threshold) {
+  (x, beta, threshold) => {
+    const z = beta * x;
+    const soft = ((z > 0 ? z : 0) + log1p64(exp64(-Math.abs(z)))) / beta;
+    return z > threshold ? x : soft;
+  },
+  (x, beta, threshold) => {
     const z = beta * x;
     return z > threshold ? 1 : sigmoid64(z);
   },
-});
+);
 
-const logSigmoid = fromExpOfMinusAbs({
-  zOf32: (x) => x,
-  zOf64: (x) => x,
-  formula(path, x, _z, mantissa, scale) {
-    const softplusOfMinusAbs = path.log1p(mantissa * scale);
+const logSigmoid = forwardInOwnPrecision(
+  (x) => {
+    const softplusOfMinusAbs = log1p32(exp32(-Math.abs(x)));
+    return x < 0 ? f(x - softplusOfMinusAbs) : -softplusOfMinusAbs;
+  },
+  (x) => {
+    const softplusOfMinusAbs = log1p64(exp64(-Math.abs(x)));
     return x < 0 ? x - softplusOfMinusAbs : -softplusOfMinusAbs;
   },
-  derivative: (x) => sigmoid64(-x),
-});
+  (x) => sigmoid64(-x),
+);
 
 const MISH_ROOT_HI = -1.1924312145154952;
 const MISH_ROOT_LO = -4.8484829848031044e-17;

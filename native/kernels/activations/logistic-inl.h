@@ -79,6 +79,15 @@ struct DerivativeInDouble {
   }
 };
 
+// A kernel whose forward pass runs in the array's own precision.
+template <typename Body>
+struct ForwardInOwnPrecision : DerivativeInDouble<Body> {
+  template <typename V>
+  static V forward(V x, const Params<V>& p) {
+    return Body::forward(x, p);
+  }
+};
+
 // A kernel whose forward pass is all double code, for float lanes too.
 template <typename Body>
 struct ComputedInDouble : DerivativeInDouble<Body> {
@@ -96,6 +105,13 @@ struct ComputedInDouble : DerivativeInDouble<Body> {
 inline VD log1pOf(VD t) {
   const VD u = t + 1.0;
   const VD err = t - (u - 1.0);
+  return logOf(u) + err / u;
+}
+
+// The same in float, for the float32 softplus and logSigmoid (within 1 ULP of ln(1 + t) with logOf's 0.84).
+inline VF log1pOf(VF t) {
+  const VF u = t + 1.0f;
+  const VF err = t - (u - 1.0f);
   return logOf(u) + err / u;
 }
 
@@ -119,34 +135,20 @@ inline VD expm1NearZero(VD d) {
   return d * d * p + d;
 }
 
-// How the double formulas of the forward passes divide and take ln(1 + t): correctly rounded for
-// float64 results, and more cheaply for float32 results, whose final rounding to float hides any
-// error below 2^-40 (a double division costs several float ones).
+// How the double formulas of the forward passes divide: correctly rounded for float64 results,
+// and more cheaply for float32 results, whose final rounding to float hides any error below 2^-40
+// (a double division costs several float ones).
 struct ForFloat64 {
   static VD quotient(VD numerator, VD denominator) {
     return numerator / denominator;
   }
-  static VD divideByParam(VD v, VD param) {
-    return v / param;
-  }
-  static VD log1p(VD t) {
-    return log1pOf(t);
-  }
 };
 struct ForFloat32 {
-  // 1/denominator from a float division (relative error below 2^-23 for denominators from 1 to 5,
-  // as here), refined by one Newton step in double to below 2^-45.
+  // 1/denominator from a float division (relative error below 2^-23 for the denominators from 1 to
+  // 5 met here), refined by one Newton step in double to below 2^-45.
   static VD quotient(VD numerator, VD denominator) {
     const VD r = toDouble(1.0f / toFloat(denominator));
     return numerator * (r + r * (1.0 - denominator * r));
-  }
-  static VD divideByParam(VD v, VD param) {
-    return v * (1.0 / param);
-  }
-  // log1pOf without its last division: err rather than err/u is off by err t/(1 + t), below 2^-53 relative.
-  static VD log1p(VD t) {
-    const VD u = t + 1.0;
-    return logOf(u) + (t - (u - 1.0));
   }
 };
 
@@ -241,16 +243,15 @@ struct SwishBody {
 struct Swish : FromExpOfMinusAbs<SwishBody> {};
 
 // softplus(x) = x where z = beta x > threshold (as PyTorch), else ln(1 + e^z) / beta, computed as
-// (max(z, 0) + ln(1 + e^-|z|)) / beta so that nothing overflows whatever the threshold.
-// softplus'(x) = 1 where z > threshold, else sigmoid(z).
+// (max(z, 0) + ln(1 + e^-|z|)) / beta so that nothing overflows whatever the threshold. The float32
+// forward pass is float arithmetic (ln(1 + e) has no product to lose bits in, so float reaches
+// the target, and faster). softplus'(x) = 1 where z > threshold, else sigmoid(z).
 struct SoftplusBody {
   template <typename V>
-  static V zOf(V x, const Params<V>& p) {
-    return p.a * x;
-  }
-  template <typename Path>
-  static VD formula(VD x, VD z, SplitExp e, const Params<VD>& p) {
-    const VD soft = Path::divideByParam((z > 0.0 ? z : splat<VD>(0.0)) + Path::log1p(e.mantissa * e.scale), p.a);
+  static V forward(V x, const Params<V>& p) {
+    using T = typename VectorOf<V>::T;
+    const V z = p.a * x;
+    const V soft = ((z > T(0) ? z : splat<V>(0)) + log1pOf(expOf(-absOf(z)))) / p.a;
     return z > p.b ? x : soft;
   }
   static VD derivative(VD x, const Params<VD>& p) {
@@ -258,25 +259,23 @@ struct SoftplusBody {
     return z > p.b ? splat<VD>(1.0) : Sigmoid::forward(z, p);
   }
 };
-struct Softplus : FromExpOfMinusAbs<SoftplusBody> {};
+struct Softplus : ForwardInOwnPrecision<SoftplusBody> {};
 
 // logSigmoid(x) = -softplus(-x) = min(x, 0) - ln(1 + e^-|x|): no overflow either way, and -0
-// rather than +0 where x is so large that ln(1 + e^-x) is 0. logSigmoid'(x) = sigmoid(-x).
+// rather than +0 where x is so large that ln(1 + e^-x) is 0; float arithmetic for float32, as
+// softplus. logSigmoid'(x) = sigmoid(-x).
 struct LogSigmoidBody {
   template <typename V>
-  static V zOf(V x, const Params<V>&) {
-    return x;
-  }
-  template <typename Path>
-  static VD formula(VD x, VD, SplitExp e, const Params<VD>&) {
-    const VD softplusOfMinusAbs = Path::log1p(e.mantissa * e.scale);
-    return x < 0.0 ? x - softplusOfMinusAbs : -softplusOfMinusAbs;
+  static V forward(V x, const Params<V>&) {
+    using T = typename VectorOf<V>::T;
+    const V softplusOfMinusAbs = log1pOf(expOf(-absOf(x)));
+    return x < T(0) ? x - softplusOfMinusAbs : -softplusOfMinusAbs;
   }
   static VD derivative(VD x, const Params<VD>& p) {
     return Sigmoid::forward(-x, p);
   }
 };
-struct LogSigmoid : FromExpOfMinusAbs<LogSigmoidBody> {};
+struct LogSigmoid : ForwardInOwnPrecision<LogSigmoidBody> {};
 
 // mish(x) = x tanh(softplus(x)). With n = e^x (e^x + 2), tanh(ln(1 + e^x)) = n / (n + 2), so
 //   mish(x) = x (1 + 2e) / (1 + 2e + 2e^2) with e = e^-x for x >= 0, and
