@@ -1,8 +1,9 @@
 /**
  * The logistic group's kernels (swish, which silu runs at beta = 1, softplus, logSigmoid, mish and
  * tanhShrink): the TypeScript twin of native/kernels/activations/logistic-inl.h, operation for
- * operation. Every kernel computes in double; the float32 forms run the same double code and round
- * once with Math.fround, as the native float32 kernels do.
+ * operation. The derivatives and tanhShrink compute in double and round once for float32; the
+ * float32 forward passes of swish and mish take e^-|x| from exp32 and the rest in double; softplus
+ * and logSigmoid run in float32 arithmetic for float32 (see the native twin for why).
  */
 import type { Scalar, ScalarActivation } from '../activations.js';
 import { copySign, exp32, exp64, log32, log64, tanhNearZero64 } from '../math.js';

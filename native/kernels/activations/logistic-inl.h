@@ -1,9 +1,11 @@
 // The logistic group: swish (silu is swish at beta = 1), softplus, logSigmoid, mish and tanhShrink.
-// Every kernel computes in double. The float32 kernels widen their lanes, run the same double code
-// and round once, which keeps them within about half an ULP; float32 arithmetic could not reach
-// the 2-ULP target through x * sigmoid(x)'s four roundings, nor keep relative accuracy near the
-// zeros of silu' and mish'. The fallback twin is lib/fallback/activations/logistic.ts.
-// Included by activations-inl.h, inside the target's namespace.
+// The float64 kernels compute in double. The float32 derivatives (and tanhShrink) widen their lanes
+// to double, run the float64 code and round once, within about half an ULP: float arithmetic could
+// not keep relative accuracy near the zeros of silu' and mish'. The float32 forward passes of
+// swish and mish take e^-|x| from the float expOf and the rest in double: in float, x * sigmoid(x)
+// rounds four times and misses the 2-ULP target even with a correctly rounded e^x. softplus and
+// logSigmoid have no such product and stay in float. The fallback twin is
+// lib/fallback/activations/logistic.ts. Included by activations-inl.h, inside the target's namespace.
 
 // Float vectors as two halves of double lanes and back, by shuffles (going through memory would
 // stall on store forwarding); in scalar code a float is one half.
@@ -212,6 +214,9 @@ inline VD clampMagnitude(VD z) {
 //   e N / (1 + e)^2 with e = e^z and N = 1 + z + e for z < 0.
 // N vanishes at z0 = -1.27846 (where 1 + z0 + e^z0 = 0), so near it N is computed from
 // d = z - z0 as N = d + e^z0 (e^d - 1): both terms have d's sign, so nothing cancels.
+// beta x is rounded like any product (exact at beta = 1 or a power of two, and in the float32
+// derivative): for other betas its rounding, amplified by |beta x| in the far left tail, adds to
+// the error there, as in PyTorch and TensorFlow, which compute beta * x the same way.
 struct SwishBody {
   template <typename V>
   static V zOf(V x, const Params<V>& p) {
