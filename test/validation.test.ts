@@ -12,6 +12,7 @@ import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { FloatArray, Kernels } from '../binding.js';
+import { optionNamesOf } from '../lib/activations.js';
 import { activationNames } from '../lib/spec/activations.js';
 import { type TestBackend, backends } from './helpers/backends.js';
 import { firstDifference } from './helpers/numbers.js';
@@ -113,6 +114,8 @@ type Loose = (...args: unknown[]) => unknown;
 
 interface Operation {
   readonly label: string;
+  /** The options it accepts: out and the row's parameters. */
+  readonly options: readonly string[];
   readonly backward: boolean;
   readonly sync: Loose;
   readonly async: Loose;
@@ -121,10 +124,11 @@ interface Operation {
 function operationsOf(backend: TestBackend): Operation[] {
   return activationNames.flatMap((name) => {
     const f = backend.api[name];
+    const options = optionNamesOf(f.spec);
     return [
-      { label: name, backward: false, sync: f, async: f.async },
-      { label: `${name}.derivative`, backward: false, sync: f.derivative, async: f.derivative.async },
-      { label: `${name}.backward`, backward: true, sync: f.backward, async: f.backward.async },
+      { label: name, options, backward: false, sync: f, async: f.async },
+      { label: `${name}.derivative`, options, backward: false, sync: f.derivative, async: f.derivative.async },
+      { label: `${name}.backward`, options, backward: true, sync: f.backward, async: f.backward.async },
     ] as Operation[];
   });
 }
@@ -338,7 +342,7 @@ describe.each(backends)('$label: the facade', (backend) => {
 
     it('refuses an unknown option with a TypeError naming the key', async () => {
       const args = argumentsOf(op, sentinelInputs(Float32Array, 3), { otu: filled(Float32Array, 3) });
-      await expectRefused(op, args, TypeError, `Expected one of out for ${op.label} options but received an unknown option "otu"`);
+      await expectRefused(op, args, TypeError, `Expected one of ${op.options.join(', ')} for ${op.label} options but received an unknown option "otu"`);
     });
 
     it('accepts { out: undefined } and {} and allocates a new array', async () => {

@@ -175,7 +175,7 @@ export const activationSpecs = [
     summary: 'Sigmoid-weighted linear unit (swish with beta = 1).',
     aliases: ['silu', 'SiLU'],
     formula: 'x * sigmoid(x)',
-    derivativeFormula: "sigmoid(x) * (1 + x * (1 - sigmoid(x))), computed without cancellation at its zero x = -1.27846",
+    derivativeFormula: 'sigmoid(x) * (1 + x * (1 - sigmoid(x))), computed without cancellation at its zero x = -1.27846',
     params: [],
     kinks: [],
     edges: [
@@ -202,7 +202,7 @@ export const activationSpecs = [
     summary: 'Swish: x times the sigmoid of beta x (beta = 1 is silu).',
     aliases: ['swish', 'Swish'],
     formula: 'x * sigmoid(beta * x)',
-    derivativeFormula: "sigmoid(z) * (1 + z * (1 - sigmoid(z))) with z = beta * x (NaN at NaN)",
+    derivativeFormula: 'sigmoid(z) * (1 + z * (1 - sigmoid(z))) with z = beta * x (NaN at NaN, 1/2 everywhere else at beta = 0)',
     params: [{ name: 'beta', default: 1, summary: 'The slope of the sigmoid gate; 0 gives x / 2.', domain: 'finite' }],
     kinks: [],
     // beta = 2 keeps beta * x exact in float64 too, so the references measure the kernel itself.
@@ -229,7 +229,8 @@ export const activationSpecs = [
     summary: "Softplus, PyTorch's: a smooth relu that returns x itself where beta * x exceeds the threshold.",
     aliases: ['softplus', 'Softplus'],
     formula: 'x if beta * x > threshold, else ln(1 + e^(beta * x)) / beta',
-    derivativeFormula: '1 if beta * x > threshold, else sigmoid(beta * x) (at beta * x = threshold itself: sigmoid)',
+    // The switch is a jump of ln(1 + e^-threshold) / beta, not a kink: the slope there, sigmoid(threshold), differs between precisions.
+    derivativeFormula: '1 if beta * x > threshold, else sigmoid(beta * x); at beta * x == threshold sigmoid, as in PyTorch',
     params: [
       { name: 'beta', default: 1, summary: 'The sharpness of the curve.', domain: 'positive' },
       { name: 'threshold', default: 20, summary: 'Above this beta * x the result is x itself.', domain: 'finite' },

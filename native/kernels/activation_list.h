@@ -19,10 +19,10 @@
 
 // @logistic
 #define KINDLING_LOGISTIC(X) \
-  X(swish, Swish)             \
-  X(softplus, Softplus)       \
-  X(logSigmoid, LogSigmoid)   \
-  X(mish, Mish)               \
+  X(swish, Swish)            \
+  X(softplus, Softplus)      \
+  X(logSigmoid, LogSigmoid)  \
+  X(mish, Mish)              \
   X(tanhShrink, TanhShrink)
 
 // @exponential
