@@ -110,7 +110,7 @@ inline VD log1pOf(VD t) {
   return logOf(u) + err / u;
 }
 
-// The same in float, for the float32 softplus and logSigmoid (within 1 ULP of ln(1 + t) with logOf's 0.84).
+// The same in float, for the float32 softplus and logSigmoid: within 1.2 ULP (1.12 measured).
 inline VF log1pOf(VF t) {
   const VF u = t + 1.0f;
   const VF err = t - (u - 1.0f);
