@@ -128,6 +128,24 @@ describe.each(backends)('$label', (backend) => {
       expect(slopePast).toBe(1);
     });
 
+    it.each([
+      // root = hi + lo; the derivative there is slope * d + curve * d^2 (d = x - root) to far below an ULP for these d
+      { name: 'silu', hi: -1.2784645427610737, lo: -1.0946994183093437e-16, slope: 0.2178117057198001, curve: 0.1466487969969469 },
+      { name: 'mish', hi: -1.1924312145154952, lo: -4.8484829848031044e-17, slope: 0.2669479140495345, curve: 0.20473126408010586 },
+    ])('$name: keeps its derivative within budget next to its zero, where the textbook formula cancels', ({ name, hi, lo, slope, curve }) => {
+      const step = dtype === 'float32' ? 2 ** -23 : 2 ** -52; // the spacing of values near the root
+      const offsets = Array.from({ length: 201 }, (_, i) => i - 100).filter((k) => k !== 0);
+      const x = make(dtype, offsets.map((k) => hi + k * step));
+      const slopes = activation(backend, name).derivative(x);
+      const budget = specOf(name).ulp[dtype].derivative;
+      for (let i = 0; i < x.length; i++) {
+        const d = x[i]! - hi - lo;
+        // The reference itself is off by about 1 float64 ULP (the rounding of slope and of the products).
+        const allowance = dtype === 'float64' ? 1 : 1e-6;
+        expect(ulpError(slopes[i]!, slope * d + curve * d * d, 0, dtype), `${name}'(${x[i]})`).toBeLessThanOrEqual(budget + allowance);
+      }
+    });
+
     it.each(NAMES)('%s: the derivative matches central differences of the float64 forward', (name) => {
       if (dtype === 'float32') return; // the differences need float64's resolution
       const f = activation(backend, name);
