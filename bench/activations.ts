@@ -103,6 +103,24 @@ const naiveLoops: Record<ActivationName, Run> = {
   },
 
   // @logistic
+  silu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.exp(-x[i]!));
+  },
+  swish(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.exp(-x[i]!)); // beta = 1, as the benchmark calls it
+  },
+  softplus(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 20 ? x[i]! : Math.log1p(Math.exp(x[i]!));
+  },
+  logSigmoid(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.min(x[i]!, 0) - Math.log1p(Math.exp(-Math.abs(x[i]!)));
+  },
+  mish(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! * Math.tanh(Math.log1p(Math.exp(x[i]!)));
+  },
+  tanhShrink(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! - Math.tanh(x[i]!);
+  },
 
   // @exponential
   elu(x, out) {

@@ -49,6 +49,12 @@ export const {
   exponential,
   gelu,
   geluTanh,
+  silu,
+  swish,
+  softplus,
+  logSigmoid,
+  mish,
+  tanhShrink,
 } = activations;
 
 // @axis

@@ -117,6 +117,7 @@ interface Operation {
   readonly backward: boolean;
   readonly sync: Loose;
   readonly async: Loose;
+  /** The options it accepts: out and the row's parameters. */
   readonly options: readonly string[];
   /** What the second argument of a backward operation is called: x, or y for backwardFromOutput. */
   readonly input: 'x' | 'y';

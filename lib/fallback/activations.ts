@@ -7,6 +7,7 @@
 import type { KernelName } from '../spec/activations.js';
 import { exponential } from './activations/exponential.js';
 import { gelu } from './activations/gelu.js';
+import { logistic } from './activations/logistic.js';
 import { piecewise } from './activations/piecewise.js';
 import { copySign, exp32, exp64, expForFloat, tanhNearZero32, tanhNearZero64 } from './math.js';
 
@@ -105,6 +106,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   ...piecewise,
 
   // @logistic
+  ...logistic,
 
   // @exponential
   ...exponential,

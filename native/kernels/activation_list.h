@@ -26,7 +26,12 @@
   X(softsign, Softsign)
 
 // @logistic
-#define KINDLING_LOGISTIC(X)
+#define KINDLING_LOGISTIC(X) \
+  X(swish, Swish)            \
+  X(softplus, Softplus)      \
+  X(logSigmoid, LogSigmoid)  \
+  X(mish, Mish)              \
+  X(tanhShrink, TanhShrink)
 
 // @exponential
 #define KINDLING_EXPONENTIAL(X) X(elu, Elu) X(selu, Selu) X(celu, Celu) X(exponential, Exponential)

@@ -160,6 +160,7 @@ struct Tanh {
 #include "activations/piecewise-inl.h"
 
 // @logistic
+#include "kernels/activations/logistic-inl.h"
 
 // @exponential
 #include "activations/exponential-inl.h"
