@@ -192,10 +192,11 @@ function unaryOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Resol
     const input = floatArray(x, 'x') as T;
     const given = checkOptions(options, `${label} options`, known);
     const choice = resolve(given, label);
-    if (given.out === undefined) return { ...choice, x: input, out: allocateLike(input) };
+    // Fields set one by one: an object spread costs about a microsecond per call in Node 20.
+    if (given.out === undefined) return { kernel: choice.kernel, a: choice.a, b: choice.b, x: input, out: allocateLike(input) };
     const out = matchingArray(given.out, 'out', input, 'x');
     sameOrDisjoint(out, 'out', input, 'x');
-    return { ...choice, x: input, out };
+    return { kernel: choice.kernel, a: choice.a, b: choice.b, x: input, out };
   };
   const operation = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(x, options);
@@ -224,7 +225,7 @@ function backwardOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Re
     const out = given.out === undefined ? allocateLike(x) : matchingArray(given.out, 'out', x, inputName);
     sameOrDisjoint(out, 'out', x, inputName);
     sameOrDisjoint(out, 'out', grad, 'gradOutput');
-    return { ...choice, gradOutput: grad, x, out };
+    return { kernel: choice.kernel, a: choice.a, b: choice.b, gradOutput: grad, x, out };
   };
   const operation = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(gradOutput, input, options);

@@ -200,7 +200,8 @@ function prepare<T extends FloatArray>(
     else disjoint(out, 'out', grad, 'gradOutput');
   }
   if (mask) disjoint(mask, `${label} option mask`, out, 'out');
-  return { ...view, gradOutput: grad, input: x, out, mask };
+  // Fields set one by one: an object spread costs about a microsecond per call in Node 20.
+  return { outer: view.outer, length: view.length, inner: view.inner, gradOutput: grad, input: x, out, mask };
 }
 
 function idOf(kernels: Kernels, spec: AxisActivationSpec): number {

@@ -130,7 +130,7 @@ export function createLookup(entries: readonly LookupEntry[]): (name: string, pa
     const call =
       (fn: Operation, arity: number) =>
       (...args: unknown[]) =>
-        (fn as (...a: unknown[]) => unknown)(...args.slice(0, arity), { ...bound, ...(args[arity] as object | undefined) });
+        (fn as (...a: unknown[]) => unknown)(...args.slice(0, arity), Object.assign({}, bound, args[arity]));
     const sync: Record<string, unknown> = { forward: call(entry.fn, 1) };
     const async: Record<string, unknown> = { forward: call(entry.fn.async!, 1) };
     for (const member of MEMBERS) {

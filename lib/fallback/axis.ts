@@ -446,7 +446,7 @@ function snapshot<T extends FloatArray | Uint8Array | null>(array: T): T {
 
 async function runInSlices(checked: Checked): Promise<void> {
   const { call, units, run, kernel } = checked;
-  const frozen: Call = { ...call, gradOutput: snapshot(call.gradOutput), input: snapshot(call.input), mask: snapshot(call.mask) };
+  const frozen: Call = Object.assign({}, call, { gradOutput: snapshot(call.gradOutput), input: snapshot(call.input), mask: snapshot(call.mask) });
   const outLength = lengthOf(call.out);
   const perSlice = kernel.unitsAreElements ? ASYNC_SLICE : Math.max(1, Math.floor(ASYNC_SLICE / Math.max(1, call.length)));
   for (let begin = 0; begin < units; begin += perSlice) {
