@@ -64,7 +64,7 @@ export interface Kernels {
     a: number,
     b: number,
   ): Promise<void>;
-  // @axis
+  // along an axis
   /** Names of the activations along an axis (softmax, logSoftmax, softmin, glu); a name's index is its id. */
   axisActivationNames(): readonly string[];
   /**
@@ -124,7 +124,7 @@ export interface Kernels {
     mask: Uint8Array | null,
   ): Promise<void>;
 
-  // @prelu
+  // prelu and rrelu
   /**
    * prelu on x seen as shape (outer, channels, inner): element i = (o * channels + c) * inner + k
    * has the slope weight[c] (weight has x's type and `channels` elements; outer * channels * inner

@@ -69,7 +69,7 @@ const naiveLoops: Record<ActivationName, Run> = {
   tanh(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
   },
-  // @piecewise
+  // piecewise linear
   relu6(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(0, x[i]!), 6);
   },
@@ -102,7 +102,7 @@ const naiveLoops: Record<ActivationName, Run> = {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.abs(x[i]!));
   },
 
-  // @logistic
+  // logistic
   silu(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.exp(-x[i]!));
   },
@@ -122,7 +122,7 @@ const naiveLoops: Record<ActivationName, Run> = {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! - Math.tanh(x[i]!);
   },
 
-  // @exponential
+  // exponential
   elu(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? x[i]! : Math.expm1(x[i]!);
   },
@@ -136,7 +136,7 @@ const naiveLoops: Record<ActivationName, Run> = {
     for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!);
   },
 
-  // @gelu
+  // gelu
   gelu(x, out) {
     // JavaScript has no erf: Abramowitz and Stegun 7.1.26 (error below 1.5e-7), the usual stand-in.
     for (let i = 0; i < x.length; i++) {

@@ -57,7 +57,7 @@ export const {
   tanhShrink,
 } = activations;
 
-// @axis
+// along an axis
 import { createAxisActivations } from './axis-activations.js';
 export type {
   AxisActivation,
@@ -72,7 +72,7 @@ export { type AxisActivationName, type AxisActivationSpec, axisActivationSpecs }
 export const axisActivations = createAxisActivations(kernels);
 export const { softmax, logSoftmax, softmin, glu } = axisActivations;
 
-// @prelu
+// prelu and rrelu
 export type { Prelu, PreluBackward, PreluBackwardOptions, PreluGradients, PreluOperation, PreluOptions } from './prelu.js';
 export type { Rrelu, RreluBackwardOptions, RreluOptions } from './rrelu.js';
 /** prelu with learned slopes (one per channel or one shared), as torch.nn.functional.prelu. */

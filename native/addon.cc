@@ -340,7 +340,7 @@ Napi::Value queueElementwise(const Napi::CallbackInfo& info, bool backward) {
 Napi::Value activationAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, false); }
 Napi::Value activationBackwardAsync(const Napi::CallbackInfo& info) { return queueElementwise(info, true); }
 
-// @axis
+// along an axis
 // ---- Activations along an axis ----
 }  // namespace
 }  // namespace kindling
@@ -503,7 +503,7 @@ Napi::Value axisActivationNames(const Napi::CallbackInfo& info) {
 Napi::Value axisActivationAsync(const Napi::CallbackInfo& info) { return queueAxis(info, false); }
 Napi::Value axisActivationBackwardAsync(const Napi::CallbackInfo& info) { return queueAxis(info, true); }
 
-// @prelu
+// prelu and rrelu
 // ---- prelu (learned slopes) ----
 
 #include "kernels/prelu-plan-inl.h"
@@ -886,14 +886,14 @@ Napi::Value kernels(const Napi::CallbackInfo& info) {
         {"activationAsync", activationAsync},
         {"activationBackward", activationBackward},
         {"activationBackwardAsync", activationBackwardAsync},
-        // @axis
+        // along an axis
         {"axisActivationNames", axisActivationNames},
         {"axisActivation", axisActivation},
         {"axisActivationAsync", axisActivationAsync},
         {"axisActivationBackward", axisActivationBackward},
         {"axisActivationBackwardAsync", axisActivationBackwardAsync},
 
-        // @prelu
+        // prelu and rrelu
         {"prelu", prelu},
         {"preluAsync", preluAsync},
         {"preluBackward", preluBackward},

@@ -102,15 +102,15 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   sigmoid,
   tanh,
   // Each group's kernels, from activations/<group>.ts.
-  // @piecewise
+  // piecewise linear
   ...piecewise,
 
-  // @logistic
+  // logistic
   ...logistic,
 
-  // @exponential
+  // exponential
   ...exponential,
 
-  // @gelu
+  // gelu
   ...gelu,
 };

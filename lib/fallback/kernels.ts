@@ -183,10 +183,10 @@ export const fallbackKernels: Kernels = {
     const [grad, input] = [snapshot(gradOutput, n), snapshot(x, n)];
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
   },
-  // @axis
+  // along an axis
   ...axisFallbackKernels,
 
-  // @prelu
+  // prelu and rrelu
   ...preluKernels,
 
   distributions: distributionNames,

@@ -114,7 +114,7 @@ export const activationSpecs = [
     ulp: { float32: { forward: 0, derivative: 0 }, float64: { forward: 0, derivative: 0 } },
     interestingRange: [-10, 10],
   },
-  // @piecewise (rows of the piecewise-linear group go here)
+  // ---- piecewise linear ----
   {
     name: 'relu6',
     summary: 'ReLU capped at 6 (MobileNet): hardTanh on [0, 6].',
@@ -429,7 +429,7 @@ export const activationSpecs = [
     ulp: { float32: { forward: 2, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-20, 20],
   },
-  // @logistic (rows of the logistic group go here)
+  // ---- logistic ----
   {
     name: 'silu',
     summary: 'Sigmoid-weighted linear unit (swish with beta = 1).',
@@ -589,7 +589,7 @@ export const activationSpecs = [
     interestingRange: [-20, 20],
   },
 
-  // @exponential (rows of the exponential group go here)
+  // ---- exponential ----
   // ---- exponential ----
   {
     name: 'elu',
@@ -704,7 +704,7 @@ export const activationSpecs = [
     interestingRange: [-104, 88],
   },
 
-  // @gelu (rows of the gelu group go here)
+  // ---- gelu ----
   {
     name: 'gelu',
     summary: 'Gaussian error linear unit, exact: x weighted by the standard normal CDF.',

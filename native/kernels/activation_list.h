@@ -14,7 +14,7 @@
   KINDLING_EXPONENTIAL(X)       \
   KINDLING_GELU(X)
 
-// @piecewise
+// piecewise linear
 #define KINDLING_PIECEWISE(X) \
   X(leakyRelu, LeakyRelu)     \
   X(hardTanh, HardTanh)       \
@@ -25,7 +25,7 @@
   X(threshold, Threshold)     \
   X(softsign, Softsign)
 
-// @logistic
+// logistic
 #define KINDLING_LOGISTIC(X) \
   X(swish, Swish)            \
   X(softplus, Softplus)      \
@@ -33,8 +33,8 @@
   X(mish, Mish)              \
   X(tanhShrink, TanhShrink)
 
-// @exponential
+// exponential
 #define KINDLING_EXPONENTIAL(X) X(elu, Elu) X(selu, Selu) X(celu, Celu) X(exponential, Exponential)
 
-// @gelu
+// gelu
 #define KINDLING_GELU(X) X(gelu, Gelu) X(geluTanh, GeluTanh)

@@ -156,16 +156,16 @@ struct Tanh {
 };
 
 // Each group's kernels, in its own file (its fallback twin is lib/fallback/activations/<group>.ts).
-// @piecewise
+// piecewise linear
 #include "activations/piecewise-inl.h"
 
-// @logistic
+// logistic
 #include "kernels/activations/logistic-inl.h"
 
-// @exponential
+// exponential
 #include "activations/exponential-inl.h"
 
-// @gelu
+// gelu
 #include "activations/gelu-inl.h"
 
 template <typename T, typename F>

@@ -30,7 +30,7 @@ namespace {
 #include "kernels/random-inl.h"
 #include "kernels/axis-inl.h"
 
-// @prelu
+// prelu and rrelu
 #include "kernels/prelu-inl.h"
 
 constexpr ActivationKernels kActivations[] = {
@@ -45,10 +45,10 @@ const KernelTables& kernelTables() {
   static constexpr KernelTables kTables = {
       kActivations,
       &kRandomKernels,
-      // @axis
+      // along an axis
       kAxisKernels,
 
-      // @prelu
+      // prelu and rrelu
       kPreluKernels,
   };
   return kTables;

@@ -10,10 +10,10 @@ namespace kindling {
 struct KernelTables {
   const ActivationKernels* activations;  // indexed in the order of KINDLING_ACTIVATIONS
   const RandomKernels* random;
-  // @axis
+  // along an axis
   const struct AxisKernels* axis;  // kernels/axis.h, in the order of KINDLING_AXIS_ACTIVATIONS
 
-  // @prelu
+  // prelu and rrelu
   // prelu's kernels (native/kernels/prelu-inl.h) on x seen as shape (outer, channels, inner); the
   // walk, the work items and the order of the weight-gradient sum are in prelu-plan-inl.h.
   struct Prelu {
