@@ -2,7 +2,7 @@
 // sync and off the event loop, on the backend the loader chose, and the same bits from the
 // TypeScript fallback.   node examples/demo.mjs   (or: npm run demo)
 import { execFileSync } from 'node:child_process';
-import { backend, relu, sigmoid, tanh } from 'kindling';
+import { activation, backend, gelu, relu, sigmoid, softmax, tanh } from 'kindling';
 
 const info = backend();
 console.log(`backend: ${info.kind}${info.simd ? ` (${info.simd}, ${info.threads} threads)` : ''}${info.path ? ` from ${info.path}` : ''}`);
@@ -18,6 +18,13 @@ console.log(`sigmoid'(0) = ${sigmoid.derivative(new Float32Array([0]))[0]}, relu
 
 const grad = tanh.backward(gradOutput, x);
 console.log(`tanh.backward: gradient at x = 0 is ${grad[n / 2]} (1 - tanh(0)^2)`);
+
+const leaky = activation('LeakyReLU', { negativeSlope: 0.2 }); // PyTorch's class name
+console.log(`activation('LeakyReLU', { negativeSlope: 0.2 }) at -5: ${leaky.forward(new Float32Array([-5]))[0]}; ` +
+  `gelu(1) = ${gelu(new Float32Array([1]))[0]}, tanh form ${gelu(new Float32Array([1]), { approximate: 'tanh' })[0]}`);
+const logits = new Float32Array(32 * 32000).map((_, i) => Math.sin(i) * 10);
+const probabilities = softmax(logits, { shape: [32, 32000] });
+console.log(`softmax over 32 rows of 32000 logits: row 0 sums to ${probabilities.subarray(0, 32000).reduce((a, b) => a + b, 0).toFixed(6)}`);
 
 const big = new Float32Array(16_000_000).map((_, i) => Math.sin(i));
 const started = performance.now();
