@@ -107,7 +107,7 @@ const naiveLoops: Record<ActivationName, Run> = {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.exp(-x[i]!));
   },
   swish(x, out) {
-    for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.exp(-x[i]!)); // beta = 1, as the benchmark calls it
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! / (1 + Math.exp(-2 * x[i]!)); // beta = 2, the row's example
   },
   softplus(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! > 20 ? x[i]! : Math.log1p(Math.exp(x[i]!));

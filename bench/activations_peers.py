@@ -54,7 +54,6 @@ PEERS = {
     "sigmoid": (lambda x, o: aten.sigmoid.out(x, out=o), False),
     "tanh": (lambda x, o: aten.tanh.out(x, out=o), False),
     "silu": (lambda x, o: aten.silu.out(x, out=o), False),
-    "swish": (lambda x, o: aten.silu.out(x, out=o), False),
     "softplus": (lambda x, o: aten.softplus.out(x, 1.0, 20.0, out=o), False),
     "logSigmoid": (lambda x, o: functional.logsigmoid(x), True),
     "mish": (lambda x, o: aten.mish.out(x, out=o), False),
