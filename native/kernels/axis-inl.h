@@ -45,17 +45,7 @@ inline typename VectorOf<V>::I activeLanes(const uint8_t* mask, size_t count) {
 }
 
 #if KINDLING_VECTOR_BYTES
-// A float vector's lanes as doubles, in two halves.
-#if KINDLING_VECTOR_BYTES == 16
-#define KINDLING_LOW_LANES 0, 1
-#define KINDLING_HIGH_LANES 2, 3
-#elif KINDLING_VECTOR_BYTES == 32
-#define KINDLING_LOW_LANES 0, 1, 2, 3
-#define KINDLING_HIGH_LANES 4, 5, 6, 7
-#else
-#define KINDLING_LOW_LANES 0, 1, 2, 3, 4, 5, 6, 7
-#define KINDLING_HIGH_LANES 8, 9, 10, 11, 12, 13, 14, 15
-#endif
+// A float vector's lanes as doubles, in two halves (KINDLING_LOW_LANES: simd-inl.h).
 struct WideF {
   VD lo;
   VD hi;

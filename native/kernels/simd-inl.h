@@ -130,19 +130,30 @@ inline VD lanesToDouble(VU32 v, size_t first) {
 #endif
 }
 
+// The lane indices of a float vector's low and high halves, for __builtin_shufflevector.
+#if KINDLING_VECTOR_BYTES == 16
+#define KINDLING_LOW_LANES 0, 1
+#define KINDLING_HIGH_LANES 2, 3
+#elif KINDLING_VECTOR_BYTES == 32
+#define KINDLING_LOW_LANES 0, 1, 2, 3
+#define KINDLING_HIGH_LANES 4, 5, 6, 7
+#elif KINDLING_VECTOR_BYTES == 64
+#define KINDLING_LOW_LANES 0, 1, 2, 3, 4, 5, 6, 7
+#define KINDLING_HIGH_LANES 8, 9, 10, 11, 12, 13, 14, 15
+#endif
+
 // f applied to a float vector's lanes in double precision, each result rounded once to float:
 // for float kernels whose accuracy needs double intermediates. f takes and returns a VD, which has
 // half the lanes of a VF, so it runs on the two halves in turn (on the one lane in scalar code).
+// The halves are split and joined by shuffles in registers: a round trip through memory would
+// stall store forwarding.
 template <typename F>
 inline VF viaDouble(VF x, F f) {
 #if KINDLING_VECTOR_BYTES
   typedef float HalfVF __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
-  HalfVF halves[2];
-  __builtin_memcpy(halves, &x, sizeof x);
-  for (HalfVF& half : halves) half = __builtin_convertvector(f(__builtin_convertvector(half, VD)), HalfVF);
-  VF result;
-  __builtin_memcpy(&result, halves, sizeof result);
-  return result;
+  const HalfVF low = __builtin_convertvector(f(__builtin_convertvector(__builtin_shufflevector(x, x, KINDLING_LOW_LANES), VD)), HalfVF);
+  const HalfVF high = __builtin_convertvector(f(__builtin_convertvector(__builtin_shufflevector(x, x, KINDLING_HIGH_LANES), VD)), HalfVF);
+  return __builtin_shufflevector(low, high, KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
 #else
   return static_cast<float>(f(static_cast<double>(x)));
 #endif

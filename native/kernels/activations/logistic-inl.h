@@ -7,23 +7,10 @@
 // logSigmoid have no such product and stay in float. The fallback twin is
 // lib/fallback/activations/logistic.ts. Included by activations-inl.h, inside the target's namespace.
 
-// Float vectors as two halves of double lanes and back, by shuffles (going through memory would
-// stall on store forwarding); in scalar code a float is one half.
+// Float vectors as two halves of double lanes and back, by shuffles (KINDLING_LOW_LANES and
+// KINDLING_HIGH_LANES: simd-inl.h); in scalar code a float is one half.
 #if KINDLING_VECTOR_BYTES
 typedef float VFHalf __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));  // as many lanes as VD
-#if KINDLING_VECTOR_BYTES == 16
-#define KINDLING_LOW_LANES 0, 1
-#define KINDLING_HIGH_LANES 2, 3
-#define KINDLING_ALL_LANES 0, 1, 2, 3
-#elif KINDLING_VECTOR_BYTES == 32
-#define KINDLING_LOW_LANES 0, 1, 2, 3
-#define KINDLING_HIGH_LANES 4, 5, 6, 7
-#define KINDLING_ALL_LANES 0, 1, 2, 3, 4, 5, 6, 7
-#else
-#define KINDLING_LOW_LANES 0, 1, 2, 3, 4, 5, 6, 7
-#define KINDLING_HIGH_LANES 8, 9, 10, 11, 12, 13, 14, 15
-#define KINDLING_ALL_LANES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-#endif
 inline VD toDouble(VFHalf v) {
   return __builtin_convertvector(v, VD);
 }
@@ -37,11 +24,8 @@ inline VD highToDouble(VF v) {
   return toDouble(__builtin_shufflevector(v, v, KINDLING_HIGH_LANES));
 }
 inline VF fromDoubles(VD low, VD high) {
-  return __builtin_shufflevector(toFloat(low), toFloat(high), KINDLING_ALL_LANES);
+  return __builtin_shufflevector(toFloat(low), toFloat(high), KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
 }
-#undef KINDLING_LOW_LANES
-#undef KINDLING_HIGH_LANES
-#undef KINDLING_ALL_LANES
 #else
 typedef float VFHalf;
 inline VD toDouble(VFHalf v) {
