@@ -128,7 +128,7 @@ const measured = (spec, pass, dtype) => {
   return spec.ulp[dtype][pass] === 0 ? 'exact' : '—';
 };
 const errorRows = activationSpecs
-  .filter((spec) => !spec.kernel)
+  .filter((spec) => !spec.kernel || existsSync(join(root, 'test/fixtures', `${spec.name}-forward-float32.f64`)))
   .map((spec) => `| \`${spec.name}\` | ${['float32', 'float64'].flatMap((dtype) => ['forward', 'derivative'].map((pass) => measured(spec, pass, dtype))).join(' | ')} |`);
 const errorsText = `| activation | float32 forward | float32 derivative | float64 forward | float64 derivative |
 | --- | --- | --- | --- | --- |
