@@ -191,6 +191,33 @@ module.exports = async function exercise(k) {
       put(name + '(' + t + ', { out })', out);
     }
   }
+  // Along an axis: every row of the axis table, forward, backward (and from the output), masked.
+  covered.add('axisActivationSpecs').add('axisActivations');
+  for (const spec of k.axisActivationSpecs) {
+    const name = spec.name;
+    const f = k.axisActivations[name];
+    if (k[name] !== f) throw new Error('export ' + name + ' is not axisActivations.' + name);
+    covered.add(name);
+    for (const Type of [Float32Array, Float64Array]) {
+      const x = Type.from(grid.slice(0, 6 * 1000 * 4).map((v) => (Number.isFinite(v) ? v : 0)));
+      const t = Type.name;
+      const shape = [6, 1000, 4];
+      for (const axis of [-1, 1]) {
+        const options = { shape, axis };
+        const y = f(x, options);
+        put(name + '(' + t + ', axis ' + axis + ')', y);
+        put(name + '.async(' + t + ', axis ' + axis + ')', await f.async(x, options));
+        const g = new Type(y.length).map((_, i) => Math.sin(i));
+        put(name + '.backward(' + t + ', axis ' + axis + ')', f.backward(g, x, options));
+        if (spec.fromOutput) put(name + '.backwardFromOutput(' + t + ', axis ' + axis + ')', f.backwardFromOutput(g, y, options));
+        if (spec.masked) {
+          const mask = new Uint8Array(x.length).map((_, i) => (i % 3 === 0 ? 0 : 1));
+          put(name + '(' + t + ', axis ' + axis + ', mask)', f(x, { ...options, mask }));
+        }
+      }
+    }
+  }
+
   // prelu with per-channel slopes, and rrelu's training mode from a seeded generator.
   covered.add('prelu').add('rrelu');
   for (const Type of [Float32Array, Float64Array]) {
