@@ -7,8 +7,8 @@
  */
 const f = Math.fround;
 
-/** 2^m for every integer m in [from, to], built by exact doubling. */
-function powersOfTwo(from: number, to: number): Float64Array {
+/** 2^m for every integer m in [from, to] (index m - from), built by exact doubling and halving. */
+export function powersOfTwo(from: number, to: number): Float64Array {
   const table = new Float64Array(to - from + 1);
   let power = 1;
   for (let m = 0; m >= from; m--, power /= 2) table[m - from] = power;
@@ -53,19 +53,24 @@ const EXP_64 = [
   1 / 6, 0.5,
 ];
 
-/** e^x in float64 arithmetic. */
-export function exp64(x: number): number {
+/** e^x in float64 arithmetic, with the Taylor tail `series` (highest degree first) after the reduction. */
+function expWithSeries(x: number, series: readonly number[]): number {
   const clamped = x > 710 ? 710 : x < -746 ? -746 : x;
   const shifted = clamped * 1.4426950408889634 + SHIFT_64;
   const k = shifted - SHIFT_64;
   let r = clamped - k * LN2_HI_64;
   r = r - k * LN2_LO_64;
   const r2 = r * r;
-  let p = EXP_64[0]!;
-  for (let i = 1; i < EXP_64.length; i++) p = p * r + EXP_64[i]!;
+  let p = series[0]!;
+  for (let i = 1; i < series.length; i++) p = p * r + series[i]!;
   const y = p * r2 + r + 1;
   const half = k >> 1;
   return y * POW2_64[half - POW2_64_MIN]! * POW2_64[k - half - POW2_64_MIN]!;
+}
+
+/** e^x in float64 arithmetic. */
+export function exp64(x: number): number {
+  return expWithSeries(x, EXP_64);
 }
 
 // 1/7!, ..., 1/2!: the series of expForFloat, highest degree first
@@ -73,17 +78,7 @@ const EXP_FOR_FLOAT = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5];
 
 /** e^x in float64 arithmetic to about 2^-27 relative, for float32 kernels that work in double. */
 export function expForFloat(x: number): number {
-  const clamped = x > 710 ? 710 : x < -746 ? -746 : x;
-  const shifted = clamped * 1.4426950408889634 + SHIFT_64;
-  const k = shifted - SHIFT_64;
-  let r = clamped - k * LN2_HI_64;
-  r = r - k * LN2_LO_64;
-  const r2 = r * r;
-  let p = EXP_FOR_FLOAT[0]!;
-  for (let i = 1; i < EXP_FOR_FLOAT.length; i++) p = p * r + EXP_FOR_FLOAT[i]!;
-  const y = p * r2 + r + 1;
-  const half = k >> 1;
-  return y * POW2_64[half - POW2_64_MIN]! * POW2_64[k - half - POW2_64_MIN]!;
+  return expWithSeries(x, EXP_FOR_FLOAT);
 }
 
 const TANH_32 = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(f);

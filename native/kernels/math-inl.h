@@ -41,9 +41,10 @@ inline VF expOf(VF x) {
   return scaleByPow2(y, n);
 }
 
-// e^x, double: the same reduction with ln2 split as in fdlibm, then the Taylor series to degree 13,
-// whose truncation error on |r| <= ln2/2 is below 2^-60.
-inline VD expOf(VD x) {
+// e^x in double lanes: the reduction of the float expOf with ln2 split as in fdlibm, then
+// 1 + r + r^2 p(r) for a Taylor tail p given highest degree first, and 2^k applied in halves.
+template <size_t N>
+inline VD expWithSeries(VD x, const double (&series)[N]) {
   constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 * 2^52
   const VD clamped = x > 710.0 ? splat<VD>(710.0) : (x < -746.0 ? splat<VD>(-746.0) : x);
   const VD shifted = clamped * 1.4426950408889634 + kRoundingShift;
@@ -52,42 +53,28 @@ inline VD expOf(VD x) {
   VD r = clamped - k * 6.93147180369123816490e-01;
   r = r - k * 1.90821492927058770002e-10;
   const VD r2 = r * r;
-  VD p = splat<VD>(1.0 / 6227020800.0);  // 1/13!
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
+  VD p = splat<VD>(series[0]);
+  for (size_t i = 1; i < N; i++) p = p * r + series[i];
   const VD y = p * r2 + r + 1.0;
   return scaleByPow2(y, n);
 }
 
-// e^x in double lanes to about 2^-27 relative, for float kernels that work in double: the double
-// reduction of expOf(VD) with the Taylor series cut at degree 7 (its truncation error on
-// |r| <= ln2/2 is below 2^-27.4, a tenth of a float ULP), at about half the cost.
+// 1/13!, ..., 1/2!: truncation error below 2^-60 on |r| <= ln2/2.
+constexpr double kExpSeries[] = {1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0,
+                                 1.0 / 362880.0,     1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,
+                                 1.0 / 120.0,        1.0 / 24.0,        1.0 / 6.0,        0.5};
+// 1/7!, ..., 1/2!: truncation error below 2^-27.4, a tenth of a float ULP.
+constexpr double kExpSeriesForFloat[] = {1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5};
+
+// e^x, double.
+inline VD expOf(VD x) {
+  return expWithSeries(x, kExpSeries);
+}
+
+// e^x in double lanes to about 2^-27 relative, for float kernels that work in double, at about
+// half the cost of expOf.
 inline VD expForFloat(VD x) {
-  constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 * 2^52
-  const VD clamped = x > 710.0 ? splat<VD>(710.0) : (x < -746.0 ? splat<VD>(-746.0) : x);
-  const VD shifted = clamped * 1.4426950408889634 + kRoundingShift;
-  const VD k = shifted - kRoundingShift;
-  const VI64 n = bitCast<VI64>(bitsOf(shifted) - bitsOf(splat<VD>(kRoundingShift)));
-  VD r = clamped - k * 6.93147180369123816490e-01;
-  r = r - k * 1.90821492927058770002e-10;
-  const VD r2 = r * r;
-  VD p = splat<VD>(1.0 / 5040.0);
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  const VD y = p * r2 + r + 1.0;
-  return scaleByPow2(y, n);
+  return expWithSeries(x, kExpSeriesForFloat);
 }
 
 // tanh(|x|) for |x| < 0.625, where 1 - 2/(e^2x + 1) would cancel: an odd polynomial (Cephes tanhf).

@@ -3,20 +3,10 @@
  * native/kernels/activations/exponential-inl.h, operation for operation, so that every backend
  * gives the same bits. The reasons behind each step are written there.
  */
-import { exp32, exp64 } from '../math.js';
+import { exp32, exp64, powersOfTwo } from '../math.js';
 import type { ScalarActivation } from '../activations.js';
 
 const f = Math.fround;
-
-/** 2^m for every integer m in [from, to], built by exact doubling (index m - from). */
-function powersOfTwo(from: number, to: number): Float64Array {
-  const table = new Float64Array(to - from + 1);
-  let power = 1;
-  for (let m = 0; m >= from; m--, power /= 2) table[m - from] = power;
-  power = 1;
-  for (let m = 0; m <= to; m++, power *= 2) table[m - from] = power;
-  return table;
-}
 
 // The exponents expm1 meets after its clamps: k in [-37, 128] (float) and [-58, 1024] (double).
 const POW2_MIN = -1024;

@@ -5,19 +5,13 @@
  * widen their lanes to double. The fits come from scripts/references/gelu.py.
  */
 import type { ScalarActivation } from '../activations.js';
+import { powersOfTwo } from '../math.js';
 
 const f = Math.fround;
 
-/** 2^m for every integer m in [from, 0], built by exact halving. */
-function powersOfTwo(from: number): Float64Array {
-  const table = new Float64Array(1 - from);
-  for (let m = 0, power = 1; m >= from; m--, power /= 2) table[m - from] = power;
-  return table;
-}
-
 // The halves of the exponents expParts gives (its argument is clamped to [-900, 0]).
 const POW2_MIN = -650;
-const POW2 = powersOfTwo(POW2_MIN);
+const POW2 = powersOfTwo(POW2_MIN, 0);
 
 /** v 2^k for k in [-1299, 0], in two halves so that a subnormal result is rounded once. */
 function scale(v: number, k: number): number {
