@@ -103,3 +103,20 @@ export {
 
 /** Weight initializers (docs/initializers.md): init.kaimingNormal, init.glorotUniform, init.computeFans, init.fromRecipe, … */
 export * as init from './init/index.js';
+
+/** The init explorer (docs/explore.md): what `kindling explore` reports, as data. */
+export {
+  type Choice,
+  type Configuration,
+  type ExploreOptions,
+  type ExploreProgress,
+  type ExploreResult,
+  type LayerStatistics,
+  type Problem,
+  type Recommendation,
+  type TrainSettings,
+  type TrainingCurve,
+  type TrainingRun,
+  type Verdict,
+  explore,
+} from './explore/index.js';

@@ -38,7 +38,7 @@ const NOISE = 0.03;
 const RADIUS = 1;
 
 export interface TrainingCurve {
-  /** The loss on the whole training set at each recorded step (null when it is not finite). */
+  /** The loss on the whole training set at each recorded step (NaN once a run has diverged). */
   readonly steps: readonly number[];
   readonly loss: readonly number[];
   /** The fraction of training points classified correctly after the last step. */
