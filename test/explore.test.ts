@@ -4,7 +4,6 @@
  * against calculateGain, the training run, and the same results, to the bit, on every backend.
  */
 import { describe, expect, it } from 'vitest';
-import { createActivations } from '../lib/activations.js';
 import { activationChoices, initializerChoice, parseChoice } from '../lib/explore/choices.js';
 import { type Configuration, DEFAULTS, type ExploreResult, explore } from '../lib/explore/index.js';
 import { multiplyAdd, productNorm, transpose } from '../lib/explore/matrix.js';
@@ -26,7 +25,7 @@ import { initializerNames } from '../lib/spec/initializers.js';
 import { backends, fallback } from './helpers/backends.js';
 
 describe('matrix products', () => {
-  const naive = (a: Float64Array, b: Float64Array, m: number, k: number, n: number) => {
+  const naive = (a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number) => {
     const c = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) c[i * n + j] += a[i * k + p]! * b[p * n + j]!;
     return c;
@@ -56,7 +55,7 @@ describe('matrix products', () => {
     const [m, p, q] = [5, 4, 3];
     const d = generator.normal(m * p, { dtype: 'float64' });
     const x = generator.normal(m * q, { dtype: 'float64' });
-    const product = naive(transpose(d, m, p) as Float64Array, x, p, m, q);
+    const product = naive(transpose(d, m, p), x, p, m, q);
     const expected = Math.sqrt(product.reduce((sum, value) => sum + value * value, 0));
     expect(productNorm(d, x, m, p, q)).toBeCloseTo(expected, 12);
   });
