@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 
 /** The environment without any KINDLING_ switch, so each test sets exactly the ones it means. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('KINDLING_')) delete env[key];
   return { ...env, ...extra };
