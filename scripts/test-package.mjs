@@ -15,6 +15,8 @@
 //          @arethetypeswrong/cli and publint through npx, if they install (optional)
 //   d      the README's from-source command builds the addon inside an installed copy that has
 //          no prebuilt binary (skipped without cmake and a C++ compiler)
+//   e      `npx kindling explore` (the package's bin) runs in the project of case a: its verdicts,
+//          its JSON equal to this repository's on the fallback, and a bad option's exit code
 //
 // "Works" means: every export is called (every activation's forward, derivative and backward,
 // sync and Promise, and every Generator draw), and each result equals, bit for bit, the result
@@ -323,6 +325,10 @@ module.exports = async function exercise(k) {
     }
   }
 
+  // The init explorer: a small run with training, every number of its result digested.
+  covered.add('explore');
+  put('explore', k.explore({ depth: 3, width: 16, batch: 4, activations: ['tanh', 'relu'], initializers: ['zeros', 'kaimingNormal'], train: { depth: 2, width: 8, steps: 20 } }));
+
   const missed = Object.keys(k).filter((name) => name !== 'default' && !covered.has(name));
   if (missed.length) throw new Error('exports not exercised: ' + missed.join(', ') + ' (extend scripts/test-package.mjs)');
   return { kind: info.kind, simd: info.simd, path: info.path, reasons: info.reasons, exports: Object.keys(k).filter((name) => name !== 'default').sort(), digests };
@@ -454,6 +460,7 @@ try {
   check(tarball && reference, 'cannot test installs without the tarball and the reference');
 
   let nativeResult;
+  let prebuiltProject;
   await step('a', 'prebuilt binary, no compiler or cmake on PATH, npm install --ignore-scripts', () => {
     const project = newProject(work, 'a-prebuilt');
     npmInstall(project, npmBare, ['--ignore-scripts', tarball], bare);
@@ -465,7 +472,35 @@ try {
       compareDigests(result, reference, file);
     }
     nativeResult = results['check.cjs'];
+    prebuiltProject = project;
     return `require and import: kind native, simd ${nativeResult.simd}, path <project>/${relative(project, nativeResult.path)}; ${Object.keys(nativeResult.digests).length} results equal the fallback's bits`;
+  });
+
+  // ---- e: the kindling command ----
+  await step('e', 'npx kindling explore from the installed package (a small configuration)', () => {
+    check(prebuiltProject, 'needs the project of case a');
+    const npx = findOnPath('npx');
+    check(npx, 'npx not found');
+    const args = ['explore', '--depth', '4', '--width', '64', '--batch', '8', '--activation', 'tanh,relu', '--init', 'zeros,normal:std=0.01,kaimingNormal'];
+    const text = mustRun('npx kindling explore', npx, ['--no', 'kindling', ...args], { cwd: prebuiltProject });
+    const start = text.stdout.indexOf('\nSummary\n');
+    const summary = text.stdout.slice(start, text.stdout.indexOf('\n\n', start + 1));
+    const verdicts = [...summary.matchAll(/^  (tanh|relu) +(\S+) +(\w+)/gm)].map((m) => `${m[1]} × ${m[2]}: ${m[3]}`);
+    const expected = ['tanh × zeros: symmetric', 'tanh × normal:std=0.01: vanishing', 'tanh × kaimingNormal: healthy', 'relu × zeros: symmetric', 'relu × normal:std=0.01: vanishing', 'relu × kaimingNormal: healthy'];
+    check(JSON.stringify(verdicts) === JSON.stringify(expected), `verdicts ${verdicts.join(', ') || 'missing'}; expected ${expected.join(', ')}\n${indent(tail(text.stdout, 20))}`);
+    check(/\(native \w+\)$/m.test(text.stdout.split('\n')[0]), `the report does not name the native backend: ${text.stdout.split('\n')[0]}`);
+    check(/^explore: done in /m.test(text.output), 'no progress on stderr');
+    // --json: the same bits as this repository's dist/ on the fallback.
+    const json = mustRun('npx kindling explore --json', npx, ['--no', 'kindling', ...args, '--json', '--quiet'], { cwd: prebuiltProject });
+    const fromRepository = mustRun('the reference explore', process.execPath, [join(root, 'dist', 'cjs', 'cli.js'), ...args, '--json', '--quiet'], {
+      cwd: prebuiltProject,
+      env: cleanEnv({ KINDLING_FORCE_JS: '1' }),
+    });
+    check(json.stdout === fromRepository.stdout, 'the JSON differs from the fallback reference');
+    const bad = run(npx, ['--no', 'kindling', 'explore', '--depth', '0'], { cwd: prebuiltProject });
+    const errorLines = bad.output.split('\n').filter((line) => line && !/^npm (warn|notice)/.test(line));
+    check(bad.status === 2 && errorLines.length === 1 && /^kindling: Expected /.test(errorLines[0]), `a bad option gave exit ${bad.status}:\n${indent(bad.output)}`);
+    return `${verdicts.length} verdicts as the theory predicts, JSON equals the fallback's, a bad option exits 2 in one line`;
   });
 
   const unusable = [

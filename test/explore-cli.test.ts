@@ -125,7 +125,7 @@ describe('kindling explore, as a command in child processes', () => {
   it('starts with a #!/usr/bin/env node line, for the package.json bin', () => {
     expect(readFileSync(cli, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(manifest.bin).toEqual({ kindling: 'dist/cjs/cli.js' });
+    expect(manifest.bin).toEqual({ kindling: './dist/cjs/cli.js' });
   });
 
   it.skipIf(!native)(`prints the same JSON on the native addon and on the fallback${native ? '' : ' (skipped: the addon did not load)'}`, () => {

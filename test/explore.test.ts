@@ -103,6 +103,7 @@ describe('verdicts', () => {
     std: 1,
     saturated: null,
     dead: 0,
+    spread: 1,
     gradientNorm: 1,
     symmetric: false,
     ...overrides,
@@ -242,6 +243,18 @@ describe('explore', () => {
   it('a negative bias kills relu units: dead', () => {
     const result = explore({ ...small, width: 128, depth: 10, activations: ['relu'], initializers: ['kaimingNormal'], bias: 'constant:value=-1', recommend: false });
     expect(result.configurations[0]).toMatchObject({ verdict: 'dead' });
+  });
+
+  it('spread: orthogonal linear layers (eye) keep the network an isometry, Gaussian ones of the same variance do not, more so with depth', () => {
+    const options = { depth: 20, width: 128, batch: 16, activations: ['identity', 'tanh'], recommend: false };
+    const [eye, gaussian, tanhEye, tanhGaussian] = explore({ ...options, initializers: ['eye', 'kaimingNormal:nonlinearity=linear'] }).configurations;
+    expect(eye!.layers.map((layer) => layer.spread)).toEqual(Array(20).fill(1));
+    const spreads = gaussian!.layers.map((layer) => layer.spread);
+    expect(spreads[0]).toBeGreaterThan(1.05);
+    expect(spreads[19]).toBeGreaterThan(2 * spreads[0]!);
+    expect(tanhEye!.layers[19]!.spread).toBeLessThan(tanhGaussian!.layers[19]!.spread);
+    // No direction survives all-zero weights: 0/0.
+    expect(explore({ ...options, depth: 2, initializers: ['zeros'] }).configurations[0]!.layers[1]!.spread).toBeNaN();
   });
 
   it('reports progress after each run', () => {

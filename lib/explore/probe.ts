@@ -16,7 +16,7 @@ import { fillRows, multiplyAdd, productNorm, transpose } from './matrix.js';
 import { type LayerStatistics, SATURATION_MARGIN } from './verdicts.js';
 
 /** The generator's sub-streams, by role. */
-export const STREAMS = { inputs: 1, targets: 2, weights: 3, biases: 4, gains: 5, train: 6 } as const;
+export const STREAMS = { inputs: 1, targets: 2, weights: 3, biases: 4, gains: 5, train: 6, directions: 7 } as const;
 
 export interface Architecture {
   readonly depth: number;
@@ -67,6 +67,28 @@ function deadFraction(slope: FloatArray, batch: number, width: number): number {
   return dead / width;
 }
 
+/** The Euclidean norm of each row of a rows × cols matrix. */
+function rowNorms(a: FloatArray, rows: number, cols: number): Float64Array {
+  const norms = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += a[r * cols + c]! ** 2;
+    norms[r] = Math.sqrt(sum);
+  }
+  return norms;
+}
+
+/** max/min over the rows of ‖tangent row‖ / ‖direction row‖: 1 for an isometry, NaN when every row is zero. */
+function spreadOf(tangent: FloatArray, directionNorms: Float64Array, rows: number, cols: number): number {
+  const norms = rowNorms(tangent, rows, cols);
+  let [low, high] = [Infinity, 0];
+  for (let r = 0; r < rows; r++) {
+    const stretch = norms[r]! / directionNorms[r]!;
+    [low, high] = [Math.min(low, stretch), Math.max(high, stretch)];
+  }
+  return high / low;
+}
+
 /** Whether there are several units and every row of the out × in matrix w (one unit's weights) and every bias are the same. */
 function identicalUnits(w: FloatArray, bias: FloatArray, out: number, inputs: number): boolean {
   if (out < 2) return false;
@@ -96,21 +118,32 @@ export function probe(
   const preActivations: FloatArray[] = [];
   const matrices: FloatArray[] = [];
   const forward: Omit<LayerStatistics, 'gradientNorm'>[] = [];
+  // Each example's random input direction v, carried forward as J·v: through the weights, then
+  // scaled by the activation's slope at that example (the chain rule, one layer at a time).
+  let tangent = generator.foldIn(STREAMS.directions).normal(batch * width, { dtype });
+  const directionNorms = rowNorms(tangent, batch, width);
   let x = input;
   for (let layer = 1; layer <= depth; layer++) {
     const w = drawWeights(weights, width, width, dtype, weightStream.foldIn(layer));
+    const wT = transpose(w, width, width);
     const b = bias.initializer([width], { ...bias.params, layout: 'torch', dtype, generator: biasStream.foldIn(layer) });
     const z = newArray(dtype, batch * width);
     fillRows(z, b, batch, width);
-    multiplyAdd(x, transpose(w, width, width), z, batch, width, width);
+    multiplyAdd(x, wT, z, batch, width, width);
     const y = f.forward(z);
+    const slope = f.derivative!(z);
+    const next = newArray(dtype, batch * width);
+    multiplyAdd(tangent, wT, next, batch, width, width);
+    for (let i = 0; i < next.length; i++) next[i] *= slope[i]!;
+    tangent = next;
     const [mean, std] = meanAndStd(y);
     forward.push({
       layer,
       mean,
       std,
       saturated: activation.bounds ? saturatedFraction(y, activation.bounds) : null,
-      dead: deadFraction(f.derivative!(z), batch, width),
+      dead: deadFraction(slope, batch, width),
+      spread: spreadOf(tangent, directionNorms, batch, width),
       symmetric: identicalUnits(w, b, width, width),
     });
     matrices.push(w);

@@ -34,6 +34,7 @@ function layerTable(configuration: Configuration): string[] {
       row('std', chunk.map((layer) => formatNumber(layer.std))),
       row('saturated', chunk.map((layer) => percent(layer.saturated))),
       row('dead', chunk.map((layer) => percent(layer.dead))),
+      row('spread', chunk.map((layer) => formatNumber(layer.spread))),
       row('|∇W|', chunk.map((layer) => formatNumber(layer.gradientNorm))),
     );
   }
@@ -57,7 +58,7 @@ export function renderText(result: ExploreResult, backend: string): string {
   const { settings } = result;
   const lines = [
     `kindling explore: ${settings.depth} layers of ${settings.width} units, batch ${settings.batch}, ${settings.dtype}, seed ${settings.seed}, biases ${settings.bias} (${backend})`,
-    'Per layer: mean and std of the outputs, saturated outputs, dead units, norm of the weight gradient of a mean squared error.',
+    'Per layer: mean and std of the outputs, saturated outputs, dead units, spread of the Jacobian (1: an isometry), norm of the weight gradient of a mean squared error.',
     '',
   ];
   for (const configuration of result.configurations) lines.push(headline(configuration), ...layerTable(configuration), '');
@@ -66,7 +67,7 @@ export function renderText(result: ExploreResult, backend: string): string {
   lines.push('Summary');
   lines.push(
     ...table(
-      ['activation', 'initializer', 'verdict', `std layer 1 → ${last}`, `|∇W| layer 1 / ${last}`, 'problems'],
+      ['activation', 'initializer', 'verdict', `std layer 1 → ${last}`, `spread ${last}`, `|∇W| layer 1 / ${last}`, 'problems'],
       result.configurations.map((configuration) => {
         const [first, end] = [configuration.layers[0]!, configuration.layers[last - 1]!];
         const ratio = end.gradientNorm > 0 ? formatNumber(first.gradientNorm / end.gradientNorm) : '—';
@@ -75,6 +76,7 @@ export function renderText(result: ExploreResult, backend: string): string {
           configuration.initializer,
           configuration.verdict,
           `${formatNumber(first.std)} → ${formatNumber(end.std)}`,
+          formatNumber(end.spread),
           ratio,
           configuration.problems.map((problem) => `${problem.kind} (layer ${problem.layer})`).join(', '),
         ];

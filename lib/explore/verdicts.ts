@@ -34,6 +34,12 @@ export interface LayerStatistics {
   readonly saturated: number | null;
   /** Fraction of units whose derivative is zero on every example of the batch: no gradient reaches their weights. */
   readonly dead: number;
+  /**
+   * How unevenly the network up to this layer stretches directions: max/min over the batch of
+   * ‖J·v‖/‖v‖, J the Jacobian of the layer's outputs with respect to the input at an example and v
+   * a random direction for it. 1 for an isometry; large when the network is ill-conditioned.
+   */
+  readonly spread: number;
   /** ‖∂loss/∂W‖ (Frobenius) of the layer's weights. */
   readonly gradientNorm: number;
   /** Whether every unit of the layer starts with the same weights and bias, so they compute and learn the same thing. */
