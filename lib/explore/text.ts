@@ -91,9 +91,9 @@ export function renderText(result: ExploreResult, backend: string): string {
       ...table(
         ['activation', 'measured', 'calculateGain', 'recommended initializer', `check: std layer 1 → ${last}`, 'verdict'],
         result.recommendations.map((advice) => {
-          const table = advice.calculateGain;
-          const calculated = table
-            ? `${formatNumber(table.gain)} ('${table.nonlinearity}'${table.param === undefined ? '' : `, ${table.param}`}) ${advice.agrees ? 'agrees' : 'differs'}`
+          const entry = advice.calculateGain;
+          const calculated = entry
+            ? `${formatNumber(entry.gain)} ('${entry.nonlinearity}'${entry.param === undefined ? '' : `, ${entry.param}`}) ${advice.agrees ? 'agrees' : 'differs'}`
             : 'no entry';
           const { layers } = advice.check;
           return [
