@@ -83,7 +83,7 @@ function panel(title: string, x: Axis, y: Axis, series: readonly Series[], notes
     const dash = line.dash ? ` stroke-dasharray="${line.dash}"` : '';
     for (const run of runs) {
       // A lone point (its neighbours cannot be drawn) is a dot; a run of points a line.
-      if (run.length === 1) parts.push(`<circle cx="${run[0]![0]}" cy="${run[0]![1]}" r="2.5" fill="${line.colour}"/>`);
+      if (run.length === 1) parts.push(`<circle cx="${run[0]![0]}" cy="${run[0]![1]}" r="2.5" fill="${line.colour}" clip-path="url(#${clip})"/>`);
       if (run.length < 2) continue;
       const points = run.map(([cx, cy]) => `${cx},${cy}`).join(' ');
       parts.push(`<polyline points="${points}" fill="none" stroke="${line.colour}" stroke-width="1.8"${dash} clip-path="url(#${clip})"/>`);
