@@ -84,12 +84,19 @@ describe('choices', () => {
     expect(initializerChoice('sparse:sparsity=0.5', 'init', [4, 4]).label).toBe('sparse:sparsity=0.5');
   });
 
-  it('finds activations of the element-wise table by any alias, with their bounds and gain entries', () => {
-    const [leaky, tanh, relu, selu] = activationChoices(['LeakyReLU:negativeSlope=0.2', 'tanh', 'relu', 'selu'], fallback.api);
+  it('finds activations of the element-wise table by any alias, with their saturation bounds and gain entries', () => {
+    const [leaky, tanh, relu, selu, sigmoid, relu6, hardTanh] = activationChoices(
+      ['LeakyReLU:negativeSlope=0.2', 'tanh', 'relu', 'selu', 'sigmoid', 'relu6', 'hardtanh:minVal=-2:maxVal=3'],
+      fallback.api,
+    );
     expect(leaky!.label).toBe('leakyRelu:negativeSlope=0.2');
     expect(leaky!.gain).toEqual({ nonlinearity: 'leaky_relu', param: 0.2, value: calculateGain('leaky_relu', 0.2) });
-    expect(tanh!.bounds).toEqual([-1, 1]);
-    expect(relu!.bounds).toBeNull();
+    expect(tanh!.saturation).toEqual({ bounds: [-1, 1], range: 2 });
+    expect(sigmoid!.saturation).toEqual({ bounds: [0, 1], range: 1 });
+    // relu6 at 0 is off, as relu is: that counts as dead, not saturated.
+    expect(relu6!.saturation).toEqual({ bounds: [6], range: 6 });
+    expect(hardTanh!.saturation).toEqual({ bounds: [-2, 3], range: 5 });
+    expect(relu!.saturation).toBeNull();
     expect(selu!.gain?.value).toBe(3 / 4);
     expect(() => activationChoices(['softmax'], fallback.api)).toThrow(RangeError);
     expect(() => activationChoices(['threshold'], fallback.api)).toThrow(/threshold/);

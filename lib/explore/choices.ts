@@ -62,6 +62,22 @@ function choiceOf(value: unknown, what: string): Choice {
   return { name: given.name, params: params as Record<string, ParamValue> };
 }
 
+export interface Saturation {
+  readonly bounds: readonly number[];
+  readonly range: number;
+}
+
+/**
+ * The saturation of an activation bounded on both sides (f(−∞) and f(+∞) finite). A bound the
+ * activation already takes at 0 (relu6's 0) is where relu's family is off, not saturated: the
+ * dead units count it.
+ */
+function saturationOf(fn: BoundActivation): Saturation | null {
+  const [lower, atZero, upper] = fn.forward(new Float64Array([-Infinity, 0, Infinity]));
+  if (!Number.isFinite(lower) || !Number.isFinite(upper)) return null;
+  return { bounds: [lower!, upper!].filter((bound) => bound !== atZero), range: upper! - lower! };
+}
+
 /** An activation of the element-wise table with its parameters bound. */
 export interface ActivationChoice {
   readonly label: string;
@@ -69,8 +85,8 @@ export interface ActivationChoice {
   readonly name: string;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly fn: BoundActivation;
-  /** f(−∞) and f(+∞) when both are finite: the bounds the outputs can saturate at. */
-  readonly bounds: readonly [number, number] | null;
+  /** For activations bounded on both sides: the bounds outputs saturate at, and the range f(−∞) … f(+∞). */
+  readonly saturation: Saturation | null;
   /** The entry of calculateGain's table for this activation, with its parameter, if there is one. */
   readonly gain: { readonly nonlinearity: Nonlinearity; readonly param?: number; readonly value: number } | null;
 }
@@ -92,10 +108,8 @@ export function activationChoices(values: readonly unknown[], activations: Activ
     const choice = choiceOf(value, `activations[${i}]`);
     const fn = lookup(choice.name, choice.params);
     const row = (activationSpecs as readonly ActivationSpec[]).find((spec) => spec.name === fn.name)!;
-    const ends = fn.forward(new Float64Array([-Infinity, Infinity]));
-    const bounds = Number.isFinite(ends[0]) && Number.isFinite(ends[1]) ? ([ends[0]!, ends[1]!] as const) : null;
     const params = choice.params ?? {};
-    return { label: labelOf(fn.name, params), name: fn.name, params, fn, bounds, gain: gainEntryOf(row, fn.params) };
+    return { label: labelOf(fn.name, params), name: fn.name, params, fn, saturation: saturationOf(fn), gain: gainEntryOf(row, fn.params) };
   });
 }
 

@@ -11,7 +11,7 @@
 import type { FloatArray } from '../../binding.js';
 import type { Dtype } from '../random/distributions.js';
 import type { Generator } from '../random/generator.js';
-import type { ActivationChoice, InitializerChoice } from './choices.js';
+import type { ActivationChoice, InitializerChoice, Saturation } from './choices.js';
 import { fillRows, multiplyAdd, productNorm, transpose } from './matrix.js';
 import { type LayerStatistics, SATURATION_MARGIN } from './verdicts.js';
 
@@ -49,10 +49,10 @@ function meanAndStd(values: FloatArray): [number, number] {
   return [mean, Math.sqrt(squares / values.length)];
 }
 
-function saturatedFraction(y: FloatArray, [lower, upper]: readonly [number, number]): number {
-  const margin = SATURATION_MARGIN * (upper - lower);
+function saturatedFraction(y: FloatArray, { bounds, range }: Saturation): number {
+  const margin = SATURATION_MARGIN * range;
   let count = 0;
-  for (let i = 0; i < y.length; i++) if (y[i]! - lower < margin || upper - y[i]! < margin) count++;
+  for (let i = 0; i < y.length; i++) if (bounds.some((bound) => Math.abs(y[i]! - bound) < margin)) count++;
   return count / y.length;
 }
 
@@ -141,7 +141,7 @@ export function probe(
       layer,
       mean,
       std,
-      saturated: activation.bounds ? saturatedFraction(y, activation.bounds) : null,
+      saturated: activation.saturation ? saturatedFraction(y, activation.saturation) : null,
       dead: deadFraction(slope, batch, width),
       spread: spreadOf(tangent, directionNorms, batch, width),
       symmetric: identicalUnits(w, b, width, width),
