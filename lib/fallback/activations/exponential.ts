@@ -8,9 +8,9 @@ import type { ScalarActivation } from '../activations.js';
 
 const f = Math.fround;
 
-// The exponents expm1 meets after its clamps: k in [-37, 128] (float) and [-58, 1024] (double).
-const POW2_MIN = -1024;
-const POW2 = powersOfTwo(POW2_MIN, 1024);
+// The exponents expm1 meets on x <= 0 after its clamp: k in [-37, 0] (float) and [-58, 0] (double).
+const POW2_MIN = -58;
+const POW2 = powersOfTwo(POW2_MIN, 58);
 const pow2 = (m: number): number => POW2[m - POW2_MIN]!;
 
 const SHIFT_32 = 12582912; // 1.5 * 2^23
@@ -19,10 +19,10 @@ const LN2_HI_32 = 0.693145751953125;
 const LN2_LO_32 = f(1.4286068e-6);
 const EXPM1_32 = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
 
-/** e^x - 1 in float32 arithmetic, with full relative accuracy near 0; x must be a float32 value. */
+/** e^x - 1 for x <= 0 in float32 arithmetic, with full relative accuracy near 0; x must be a float32 value. */
 export function expm132(x: number): number {
   if (x !== x) return x;
-  const clamped = x > 89 ? 89 : x < -25 ? -25 : x;
+  const clamped = x < -25 ? -25 : x;
   const shifted = f(f(clamped * LOG2E_32) + SHIFT_32);
   const k = f(shifted - SHIFT_32);
   const hi = f(clamped - f(k * LN2_HI_32));
@@ -34,11 +34,8 @@ export function expm132(x: number): number {
   const d = f(f(rExcess + f(rExcess * r)) - f(poly * f(r * r)));
   const p = f(r - d);
   const twoToMinusK = pow2(-k);
-  const mHigh = k > 24 ? -1 : k < -24 ? twoToMinusK : f(twoToMinusK - 1);
-  const mLow = k > 24 ? twoToMinusK : k < -24 ? -1 : 0;
-  const sum = k === 1 && r < -0.25 ? f(f(r - mHigh) - d) : f(f(p - mLow) - mHigh);
-  const half = k >> 1;
-  return f(f(sum * pow2(half)) * pow2(k - half));
+  const sum = k < -24 ? f(f(p + 1) - twoToMinusK) : f(p - f(twoToMinusK - 1));
+  return f(sum * pow2(k));
 }
 
 const SHIFT_64 = 6755399441055744; // 1.5 * 2^52
@@ -50,10 +47,10 @@ const EXPM1_64 = [
   1 / 6, 0.5,
 ];
 
-/** e^x - 1 in float64 arithmetic, with full relative accuracy near 0. */
+/** e^x - 1 for x <= 0 in float64 arithmetic, with full relative accuracy near 0. */
 export function expm164(x: number): number {
   if (x !== x) return x;
-  const clamped = x > 710 ? 710 : x < -40 ? -40 : x;
+  const clamped = x < -40 ? -40 : x;
   const shifted = clamped * 1.4426950408889634 + SHIFT_64;
   const k = shifted - SHIFT_64;
   const hi = clamped - k * LN2_HI_64;
@@ -65,11 +62,8 @@ export function expm164(x: number): number {
   const d = rExcess + rExcess * r - poly * (r * r);
   const p = r - d;
   const twoToMinusK = pow2(-k);
-  const mHigh = k > 53 ? -1 : k < -53 ? twoToMinusK : twoToMinusK - 1;
-  const mLow = k > 53 ? twoToMinusK : k < -53 ? -1 : 0;
-  const sum = k === 1 && r < -0.25 ? r - mHigh - d : p - mLow - mHigh;
-  const half = k >> 1;
-  return sum * pow2(half) * pow2(k - half);
+  const sum = k < -53 ? p + 1 - twoToMinusK : p - (twoToMinusK - 1);
+  return sum * pow2(k);
 }
 
 function eluDerivative32(x: number, alpha: number): number {
