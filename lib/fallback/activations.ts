@@ -9,7 +9,7 @@ import { exponential } from './activations/exponential.js';
 import { gelu } from './activations/gelu.js';
 import { logistic } from './activations/logistic.js';
 import { piecewise } from './activations/piecewise.js';
-import { copySign, exp32, exp64, expForFloat, tanhNearZero32, tanhNearZero64 } from './math.js';
+import { copySign, exp32, exp64, expForFloat, sigmoid32, tanhNearZero32, tanhNearZero64 } from './math.js';
 
 const f = Math.fround;
 
@@ -39,7 +39,6 @@ const relu = {
   backwardFromOutput64: (g, y) => (y > 0 ? g : y <= 0 ? 0 : y),
 } satisfies ScalarActivation;
 
-// Float32 sigmoid works in float64 with expForFloat and rounds once, as the native kernel does.
 const sigmoidOf = (x: number, e: number): number => (x >= 0 ? 1 : e) / (e + 1);
 function sigmoidDerivativeOf(e: number): number {
   const d = e + 1;
@@ -49,7 +48,7 @@ const sigmoidDerivative32 = (x: number): number => f(sigmoidDerivativeOf(expForF
 const sigmoidDerivative64 = (x: number): number => sigmoidDerivativeOf(exp64(-Math.abs(x)));
 
 const sigmoid = {
-  forward32: (x) => f(sigmoidOf(x, expForFloat(-Math.abs(x)))),
+  forward32: sigmoid32,
   forward64: (x) => sigmoidOf(x, exp64(-Math.abs(x))),
   derivative32: sigmoidDerivative32,
   derivative64: sigmoidDerivative64,

@@ -81,6 +81,58 @@ export function expForFloat(x: number): number {
   return expWithSeries(x, EXP_FOR_FLOAT);
 }
 
+const LN2_HI_EXPM1_32 = 0.693145751953125; // 15 bits: k * LN2_HI_EXPM1_32 is exact
+const LN2_LO_EXPM1_32 = f(1.4286068e-6);
+
+/**
+ * The float32 reduction of expm1 and the float32 sigmoid (native expm1ReductionOf), for x <= 0:
+ * x = k ln2 + r - rExcess and e^(r - rExcess) - 1 = r - d. Returns k and leaves r and d in
+ * `expm1Parts`, so that no object is made per element.
+ */
+export const expm1Parts = { r: 0, d: 0 };
+export function expm1Reduction32(x: number): number {
+  const shifted = f(f(x * LOG2E_32) + SHIFT_32);
+  const k = f(shifted - SHIFT_32);
+  const hi = f(x - f(k * LN2_HI_EXPM1_32));
+  const lo = f(k * LN2_LO_EXPM1_32);
+  const r = f(hi - lo);
+  const rExcess = f(f(r - hi) + lo);
+  let poly = EXP_32[0]!;
+  for (let i = 1; i < EXP_32.length; i++) poly = f(f(poly * r) + EXP_32[i]!);
+  expm1Parts.r = r;
+  expm1Parts.d = f(f(rExcess + f(rExcess * r)) - f(poly * f(r * r)));
+  return k;
+}
+
+// 2^m for the halves of k in [-150, 0] that the float32 sigmoid applies
+const POW2_SIGMOID_MIN = -75;
+const POW2_SIGMOID = powersOfTwo(POW2_SIGMOID_MIN, 0);
+
+/**
+ * The float32 sigmoid in float32 arithmetic (native Sigmoid::forward on float lanes, where the
+ * steps are explained): e^-|x| as eh + el, 1 + eh as s + t, and one corrected division.
+ */
+export function sigmoid32(x: number): number {
+  const magnitude = Math.abs(x);
+  const k = expm1Reduction32(-(magnitude > 104 ? 104 : magnitude));
+  const { r, d } = expm1Parts;
+  const p = f(r - d);
+  const pError = f(f(r - p) - d);
+  const u = f(p + 1);
+  const v = f(f(f(1 - u) + p) + pError);
+  const half = k >> 1; // k is an integer (or NaN, when u is NaN too)
+  const low = POW2_SIGMOID[half - POW2_SIGMOID_MIN]!;
+  const high = POW2_SIGMOID[k - half - POW2_SIGMOID_MIN]!;
+  const eh = f(f(u * low) * high);
+  const el = f(f(v * low) * high);
+  const s = f(eh + 1);
+  const t = f(f(f(1 - s) + eh) + el);
+  const numerator = x < 0 ? eh : 1;
+  const numeratorLow = x < 0 ? el : 0;
+  const q = f(numerator / s);
+  return f(q - f(f(f(q * t) - numeratorLow) * f(1 / s)));
+}
+
 const TANH_32 = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(f);
 
 /** tanh(a) for float32 0 <= a < 0.625. */

@@ -400,7 +400,8 @@ export const activationSpecs = [
     ],
     fromOutput: 'y * (1 - y)',
     finiteForFinite: true,
-    ulp: { float32: { forward: 1, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
+    // float32 forward: 1.104 the worst over every float32 (float arithmetic with one corrected division)
+    ulp: { float32: { forward: 1.5, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-110, 40],
   },
   {

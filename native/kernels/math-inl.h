@@ -41,6 +41,37 @@ inline VF expOf(VF x) {
   return scaleByPow2(y, n);
 }
 
+// The float reduction of expm1Of (activations/exponential-inl.h) and the float sigmoid, for z <= 0:
+// z = k ln2 + r - rExcess with ln2 split so that its low part is positive (r keeps the sign of a
+// zero z) and k times its 15-bit high part exact, and e^(r - rExcess) - 1 = r - d to well below a
+// float ULP, with expOf's polynomial P: d = rExcess e^r - r^2 P(r) (e^r ~ 1 + r is enough for so
+// small a term), whose error is relative to r^2 P, so tiny |r| (subnormals included) come out exact.
+struct Expm1Reduction {
+  VF k;    // k as a float
+  VI32 n;  // k as an integer
+  VF r;
+  VF d;
+};
+
+inline Expm1Reduction expm1ReductionOf(VF z) {
+  constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
+  const VF shifted = z * 1.44269504088896341f + kRoundingShift;
+  const VF k = shifted - kRoundingShift;
+  const VI32 n = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
+  // ln2 = 0.693145751953125 (15 bits: k times it is exact, and so is the subtraction) + 1.4286068e-6
+  const VF hi = z - k * 0.693145751953125f;
+  const VF lo = k * 1.4286068e-6f;
+  const VF r = hi - lo;
+  const VF rExcess = (r - hi) + lo;  // r less the exact hi - lo
+  VF poly = splat<VF>(1.9875691500e-4f);
+  poly = poly * r + 1.3981999507e-3f;
+  poly = poly * r + 8.3334519073e-3f;
+  poly = poly * r + 4.1665795894e-2f;
+  poly = poly * r + 1.6666665459e-1f;
+  poly = poly * r + 5.0000001201e-1f;
+  return {k, n, r, (rExcess + rExcess * r) - poly * (r * r)};
+}
+
 // e^x in double lanes: the reduction of the float expOf with ln2 split as in fdlibm, then
 // 1 + r + r^2 p(r) for a Taylor tail p given highest degree first, and 2^k applied in halves.
 template <size_t N>

@@ -3,7 +3,7 @@
  * native/kernels/activations/exponential-inl.h, operation for operation, so that every backend
  * gives the same bits. The reasons behind each step are written there.
  */
-import { exp32, exp64, powersOfTwo } from '../math.js';
+import { exp32, exp64, expm1Parts, expm1Reduction32, powersOfTwo } from '../math.js';
 import type { ScalarActivation } from '../activations.js';
 
 const f = Math.fround;
@@ -13,26 +13,11 @@ const POW2_MIN = -58;
 const POW2 = powersOfTwo(POW2_MIN, 58);
 const pow2 = (m: number): number => POW2[m - POW2_MIN]!;
 
-const SHIFT_32 = 12582912; // 1.5 * 2^23
-const LOG2E_32 = f(1.44269504088896341);
-const LN2_HI_32 = 0.693145751953125;
-const LN2_LO_32 = f(1.4286068e-6);
-const EXPM1_32 = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
-
 /** e^x - 1 for x <= 0 in float32 arithmetic, with full relative accuracy near 0; x must be a float32 value. */
 export function expm132(x: number): number {
   if (x !== x) return x;
-  const clamped = x < -25 ? -25 : x;
-  const shifted = f(f(clamped * LOG2E_32) + SHIFT_32);
-  const k = f(shifted - SHIFT_32);
-  const hi = f(clamped - f(k * LN2_HI_32));
-  const lo = f(k * LN2_LO_32);
-  const r = f(hi - lo);
-  const rExcess = f(f(r - hi) + lo);
-  let poly = EXPM1_32[0]!;
-  for (let i = 1; i < EXPM1_32.length; i++) poly = f(f(poly * r) + EXPM1_32[i]!);
-  const d = f(f(rExcess + f(rExcess * r)) - f(poly * f(r * r)));
-  const p = f(r - d);
+  const k = expm1Reduction32(x < -25 ? -25 : x);
+  const p = f(expm1Parts.r - expm1Parts.d);
   const twoToMinusK = pow2(-k);
   const sum = k < -24 ? f(f(p + 1) - twoToMinusK) : f(p - f(twoToMinusK - 1));
   return f(sum * pow2(k));

@@ -4,37 +4,18 @@
 // Included by activations-inl.h, inside the target's namespace.
 
 // e^x - 1 for x <= 0, float: the only side elu, selu and celu need (positive x give values they
-// discard). The reduction of expOf, x = k ln2 + r with |r| <= ln2/2, but with ln2 split so that its
-// low part is positive (r keeps the sign of a zero x) and with the rounding error of r = hi - lo
-// carried along; expm1(r) = r + r^2 P(r) with expOf's polynomial P, whose error is relative to
-// r^2 P, so tiny |r| (subnormals included) come out exact. Then e^x - 1 = 2^k (expm1(r) - (2^-k - 1)),
-// summed so that nothing cancels (as in fdlibm's s_expm1f.c); where 2^-k - 1 is not a float
-// (k < -24) the sum is (expm1(r) + 1) - 2^-k instead. Within 1.02 ULP (the worst measured, on 2^22
-// points of [-20, 0] and the mpmath references); -Inf gives -1, NaN propagates.
+// discard). With expm1ReductionOf (math-inl.h), e^x - 1 = 2^k (expm1(r) - (2^-k - 1)), summed so
+// that nothing cancels (as in fdlibm's s_expm1f.c); where 2^-k - 1 is not a float (k < -24) the sum
+// is (expm1(r) + 1) - 2^-k instead. Within 1.02 ULP (the worst measured, on 2^22 points of [-20, 0]
+// and the mpmath references); -Inf gives -1, NaN propagates.
 inline VF expm1Of(VF x) {
-  constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
   const VF clamped = x < -25.0f ? splat<VF>(-25.0f) : x;  // below -25 the result is -1 in float
-  const VF shifted = clamped * 1.44269504088896341f + kRoundingShift;
-  const VF k = shifted - kRoundingShift;
-  const VI32 n = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
-  // ln2 = 0.693145751953125 (15 bits: k times it is exact, and so is the subtraction) + 1.4286068e-6
-  const VF hi = clamped - k * 0.693145751953125f;
-  const VF lo = k * 1.4286068e-6f;
-  const VF r = hi - lo;
-  const VF rExcess = (r - hi) + lo;  // r less the exact hi - lo
-  VF poly = splat<VF>(1.9875691500e-4f);
-  poly = poly * r + 1.3981999507e-3f;
-  poly = poly * r + 8.3334519073e-3f;
-  poly = poly * r + 4.1665795894e-2f;
-  poly = poly * r + 1.6666665459e-1f;
-  poly = poly * r + 5.0000001201e-1f;
-  // expm1(r - rExcess) = r - d with d = rExcess e^r - r^2 P(r) (e^r ~ 1 + r is enough for so small a term)
-  const VF d = (rExcess + rExcess * r) - poly * (r * r);
-  const VF p = r - d;
+  const Expm1Reduction e = expm1ReductionOf(clamped);
+  const VF p = e.r - e.d;
   // k is in [-37, 0], so 2^-k and 2^k are normal numbers and each applies in one product.
-  const VF twoToMinusK = pow2(-n);
-  const VF sum = k < -24.0f ? (p + 1.0f) - twoToMinusK : p - (twoToMinusK - 1.0f);
-  return sum * pow2(n);
+  const VF twoToMinusK = pow2(-e.n);
+  const VF sum = e.k < -24.0f ? (p + 1.0f) - twoToMinusK : p - (twoToMinusK - 1.0f);
+  return sum * pow2(e.n);
 }
 
 // e^x - 1 for x <= 0, double: the same with expOf's ln2 split (fdlibm's, low part positive) and
