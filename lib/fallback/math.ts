@@ -104,13 +104,14 @@ export function expm1Reduction32(x: number): number {
   return k;
 }
 
-// 2^m for the halves of k in [-150, 0] that the float32 sigmoid applies
+// 2^m for the k in [-40, 0] of the float32 sigmoid's denominator and the halves of k in [-150, 0]
+// that scale its result
 const POW2_SIGMOID_MIN = -75;
 const POW2_SIGMOID = powersOfTwo(POW2_SIGMOID_MIN, 0);
 
 /**
  * The float32 sigmoid in float32 arithmetic (native Sigmoid::forward on float lanes, where the
- * steps are explained): e^-|x| as eh + el, 1 + eh as s + t, and one corrected division.
+ * steps are explained): e^-|x| as 2^k (u + v), 1 + e^-|x| as s + t, and one corrected division.
  */
 export function sigmoid32(x: number): number {
   const magnitude = Math.abs(x);
@@ -120,17 +121,17 @@ export function sigmoid32(x: number): number {
   const pError = f(f(r - p) - d);
   const u = f(p + 1);
   const v = f(f(f(1 - u) + p) + pError);
-  const half = k >> 1; // k is an integer (or NaN, when u is NaN too)
-  const low = POW2_SIGMOID[half - POW2_SIGMOID_MIN]!;
-  const high = POW2_SIGMOID[k - half - POW2_SIGMOID_MIN]!;
-  const eh = f(f(u * low) * high);
-  const el = f(f(v * low) * high);
+  const denominatorScale = POW2_SIGMOID[(k < -40 ? -40 : k) - POW2_SIGMOID_MIN]!;
+  const eh = f(u * denominatorScale);
+  const el = f(v * denominatorScale);
   const s = f(eh + 1);
   const t = f(f(f(1 - s) + eh) + el);
-  const numerator = x < 0 ? eh : 1;
-  const numeratorLow = x < 0 ? el : 0;
-  const q = f(numerator / s);
-  return f(q - f(f(f(q * t) - numeratorLow) * f(1 / s)));
+  const negative = x < 0;
+  const q = f((negative ? u : 1) / s);
+  const unscaled = f(q - f(f(f(q * t) - (negative ? v : 0)) * f(1 / s)));
+  if (!negative) return unscaled;
+  const half = k >> 1; // k is an integer here (x is not NaN)
+  return f(f(unscaled * POW2_SIGMOID[half - POW2_SIGMOID_MIN]!) * POW2_SIGMOID[k - half - POW2_SIGMOID_MIN]!);
 }
 
 const TANH_32 = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(f);

@@ -52,6 +52,10 @@ template <>
 struct VectorOf<VU32> {
   using T = uint32_t;
 };
+template <>
+struct VectorOf<VI32> {
+  using T = int32_t;
+};
 
 template <typename V>
 constexpr size_t kLanes = sizeof(V) / sizeof(typename VectorOf<V>::T);
