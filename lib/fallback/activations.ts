@@ -16,16 +16,33 @@ const f = Math.fround;
 export type Scalar = (x: number, a: number, b: number) => number;
 export type ScalarBackward = (gradOutput: number, x: number, a: number, b: number) => number;
 
+/** One kernel as a group writes it: backward only where it is not the chain rule (relu's mask, say). */
 export interface ScalarActivation {
   readonly forward32: Scalar;
   readonly forward64: Scalar;
   readonly derivative32: Scalar;
   readonly derivative64: Scalar;
-  readonly backward32: ScalarBackward;
-  readonly backward64: ScalarBackward;
+  readonly backward32?: ScalarBackward;
+  readonly backward64?: ScalarBackward;
   /** gradOutput * f'(x) from y = f(x), for activations whose derivative is a function of their output. */
   readonly backwardFromOutput32?: ScalarBackward;
   readonly backwardFromOutput64?: ScalarBackward;
+}
+
+/** A registered kernel: backward is always there. */
+export interface RegisteredActivation extends ScalarActivation {
+  readonly backward32: ScalarBackward;
+  readonly backward64: ScalarBackward;
+}
+
+/** backward as written, or gradOutput * f'(x) rounded to the precision, as the native backwardLoop does. */
+function withChainRule(kernel: ScalarActivation): RegisteredActivation {
+  const { derivative32, derivative64 } = kernel;
+  return {
+    ...kernel,
+    backward32: kernel.backward32 ?? ((g, x, a, b) => f(g * derivative32(x, a, b))),
+    backward64: kernel.backward64 ?? ((g, x, a, b) => g * derivative64(x, a, b)),
+  };
 }
 
 const relu = {
@@ -52,8 +69,6 @@ const sigmoid = {
   forward64: (x) => sigmoidOf(x, exp64(-Math.abs(x))),
   derivative32: sigmoidDerivative32,
   derivative64: sigmoidDerivative64,
-  backward32: (g, x) => f(g * sigmoidDerivative32(x)),
-  backward64: (g, x) => g * sigmoidDerivative64(x),
   backwardFromOutput32: (g, y) => f(g * f(y * f(1 - y))),
   backwardFromOutput64: (g, y) => g * (y * (1 - y)),
 } satisfies ScalarActivation;
@@ -79,8 +94,6 @@ const tanh = {
   },
   derivative32: tanhDerivative32,
   derivative64: tanhDerivative64,
-  backward32: (g, x) => f(g * tanhDerivative32(x)),
-  backward64: (g, x) => g * tanhDerivative64(x),
   backwardFromOutput32: (g, y) => f(g * f(f(1 - y) * f(1 + y))),
   backwardFromOutput64: (g, y) => g * ((1 - y) * (1 + y)),
 } satisfies ScalarActivation;
@@ -95,7 +108,7 @@ const identity = {
 } satisfies ScalarActivation;
 
 /** Every kernel of the table; a missing one is a compile error. */
-export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> = {
+const written: Readonly<Record<KernelName, ScalarActivation>> = {
   identity,
   relu,
   sigmoid,
@@ -113,3 +126,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   // gelu
   ...gelu,
 };
+
+export const scalarActivations = Object.fromEntries(
+  Object.entries(written).map(([name, kernel]) => [name, withChainRule(kernel)]),
+) as Readonly<Record<KernelName, RegisteredActivation>>;

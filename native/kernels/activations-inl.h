@@ -1,10 +1,11 @@
-// The activation kernels, written once on this target's vectors. Each kernel struct gives f(x),
-// f'(x) and gradOutput * f'(x) for a vector of either precision, and optionally
-// backwardFromOutput(gradOutput, y) with y = f(x); the loops at the end of this file turn them into
-// the ActivationKernels entry points. The groups beyond relu, sigmoid and tanh live in
-// activations/*-inl.h, included below. Numerics (docs/numerics.md): NaN in gives NaN out, +-Inf give the
-// limits, derivatives at kinks follow PyTorch. The fallback twin is lib/fallback/activations.ts.
-// Included only by native/targets/target.cc, inside the target's namespace.
+// The activation kernels, written once on this target's vectors. Each kernel struct gives f(x) and
+// f'(x) for a vector of either precision, and optionally backward(gradOutput, x) where it is not
+// gradOutput * f'(x), and backwardFromOutput(gradOutput, y) with y = f(x); the loops at the end of
+// this file turn them into the ActivationKernels entry points. The groups beyond relu, sigmoid and
+// tanh live in activations/*-inl.h, included below. Numerics (docs/numerics.md): NaN in gives NaN
+// out, +-Inf give the limits, derivatives at kinks follow PyTorch. The fallback twin is
+// lib/fallback/activations.ts. Included only by native/targets/target.cc, inside the target's
+// namespace.
 
 template <typename V>
 struct Params {
@@ -110,10 +111,6 @@ struct Sigmoid {
     }
   }
   template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
-  template <typename V>
   static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {
     using T = typename VectorOf<V>::T;
     return gradOutput * (y * (T(1) - y));
@@ -158,10 +155,6 @@ struct Tanh {
       const V a = absOf(x);
       return derivativeOf(expOf(-(a + a)));
     }
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
   // (1 - y)(1 + y) rather than 1 - y^2: exact products near |y| = 1, where 1 - y^2 cancels.
   template <typename V>
@@ -232,10 +225,27 @@ void derivativeLoop(const T* x, T* out, size_t n, double a, double b) {
   mapUnary(x, out, n, [&p](auto v) { return Kernel::derivative(v, p); });
 }
 
+// Whether Kernel has a backward of its own (detected on float vectors): most do not, and their
+// backward is the chain rule, gradOutput * f'(x) rounded to the array's precision.
+template <typename Kernel, typename = void>
+struct HasBackward {
+  static constexpr bool value = false;
+};
+template <typename Kernel>
+struct HasBackward<Kernel, decltype(void(Kernel::backward(VF{}, VF{}, Params<VF>{})))> {
+  static constexpr bool value = true;
+};
+
 template <typename Kernel, typename T>
 void backwardLoop(const T* g, const T* x, T* out, size_t n, double a, double b) {
   const auto p = paramsOf<T>(a, b);
-  mapBinary(g, x, out, n, [&p](auto gv, auto xv) { return Kernel::backward(gv, xv, p); });
+  mapBinary(g, x, out, n, [&p](auto gv, auto xv) {
+    if constexpr (HasBackward<Kernel>::value) {
+      return Kernel::backward(gv, xv, p);
+    } else {
+      return gv * Kernel::derivative(xv, p);
+    }
+  });
 }
 
 template <typename Kernel, typename T>

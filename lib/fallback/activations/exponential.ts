@@ -64,8 +64,6 @@ const elu = {
   forward64: (x, alpha) => (x > 0 ? x : alpha * expm164(x)),
   derivative32: eluDerivative32,
   derivative64: eluDerivative64,
-  backward32: (g, x, alpha) => f(g * eluDerivative32(x, alpha)),
-  backward64: (g, x, alpha) => g * eluDerivative64(x, alpha),
   backwardFromOutput32: (g, y, alpha) => f(g * (y > 0 ? 1 : f(y + alpha))),
   backwardFromOutput64: (g, y, alpha) => g * (y > 0 ? 1 : y + alpha),
 } satisfies ScalarActivation;
@@ -89,8 +87,6 @@ const selu = {
   forward64: (x) => (x > 0 ? x * SELU_SCALE_64 : expm164(x) * SELU_SCALE_ALPHA_64),
   derivative32: seluDerivative32,
   derivative64: seluDerivative64,
-  backward32: (g, x) => f(g * seluDerivative32(x)),
-  backward64: (g, x) => g * seluDerivative64(x),
 } satisfies ScalarActivation;
 
 function celuDerivative32(x: number, alpha: number): number {
@@ -106,8 +102,6 @@ const celu = {
   forward64: (x, alpha) => (x > 0 ? x : alpha * expm164(x / alpha)),
   derivative32: celuDerivative32,
   derivative64: celuDerivative64,
-  backward32: (g, x, alpha) => f(g * celuDerivative32(x, alpha)),
-  backward64: (g, x, alpha) => g * celuDerivative64(x, alpha),
 } satisfies ScalarActivation;
 
 const exponentialKernel = {
@@ -115,8 +109,6 @@ const exponentialKernel = {
   forward64: exp64,
   derivative32: exp32,
   derivative64: exp64,
-  backward32: (g, x) => f(g * exp32(x)),
-  backward64: (g, x) => g * exp64(x),
   backwardFromOutput32: (g, y) => f(g * y),
   backwardFromOutput64: (g, y) => g * y,
 } satisfies ScalarActivation;

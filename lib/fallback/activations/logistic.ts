@@ -34,13 +34,11 @@ interface Body {
   readonly derivative: (x: number, a: number, b: number) => number;
 }
 
-/** Derivative and backward from a double derivative, rounded once for float32. */
+/** The derivatives from a double derivative, rounded once for float32. */
 function derivativeInDouble(derivative: Body['derivative']) {
   return {
     derivative32: (x: number, a: number, b: number) => f(derivative(x, a, b)),
     derivative64: derivative,
-    backward32: (g: number, x: number, a: number, b: number) => f(g * f(derivative(x, a, b))),
-    backward64: (g: number, x: number, a: number, b: number) => g * derivative(x, a, b),
   };
 }
 

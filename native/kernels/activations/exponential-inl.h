@@ -65,10 +65,6 @@ struct Elu {
     using T = typename VectorOf<V>::T;
     return x > T(0) ? splat<V>(1) : p.a * expOf(x);
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
   // alpha e^x = y + alpha on the left branch: PyTorch's elu_backward with is_result.
   template <typename V>
   static V backwardFromOutput(V gradOutput, V y, const Params<V>& p) {
@@ -107,10 +103,6 @@ struct Selu {
     using C = SeluConstants<T>;
     return x > T(0) ? splat<V>(C::kScale) : expOf(x) * C::kScaleAlpha;
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // max(0, x) + min(0, alpha (e^(x/alpha) - 1)) for alpha > 0: x above 0, alpha expm1(x/alpha) below
@@ -130,10 +122,6 @@ struct Celu {
     using T = typename VectorOf<V>::T;
     return x > T(0) ? splat<V>(1) : expOf(x / p.a);
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // e^x (Keras's "exponential"): its own derivative, so backward from y = e^x is gradOutput * y.
@@ -148,10 +136,6 @@ struct Exponential {
   template <typename V>
   static V derivative(V x, const Params<V>&) {
     return expOf(x);
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
   template <typename V>
   static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {

@@ -59,10 +59,6 @@ struct DerivativeInDouble {
   static VF derivative(VF x, const Params<VF>& p) {
     return inDouble(p, [](const Params<VD>& q, VD v) { return Body::derivative(v, q); }, x);
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // A kernel whose forward pass runs in the array's own precision.
