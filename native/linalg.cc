@@ -17,7 +17,7 @@ namespace {
 
 constexpr size_t kTile = 128;      // Gram and Cholesky trailing-update tiles (square)
 constexpr size_t kPanel = 64;      // Cholesky panel rows; columns of a triangular-solve step
-constexpr size_t kSolveRows = 32;  // rows of A per triangular-solve work item
+constexpr size_t kSolveRows = 128;  // rows of A per triangular-solve work item
 constexpr int kMaxPasses = 8;
 // A pass whose R is within this of the identity (every entry) started from a matrix orthonormal
 // enough that its result is orthonormal to working precision: the loop stops after it.

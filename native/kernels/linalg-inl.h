@@ -6,16 +6,19 @@
 // Included by native/targets/target.cc inside the target's namespace.
 
 constexpr size_t kLinalgMr = 4;                          // rows of C per micro-tile
-constexpr size_t kLinalgNv = 3;                          // vectors of C per micro-tile row
+// Vectors of C per micro-tile row: kLinalgMr × kLinalgNv accumulators, a broadcast, a product and
+// the row of V must fit in the registers (16 below AVX-512, 32 there), or the tile spills.
+constexpr size_t kLinalgNv = KINDLING_VECTOR_BYTES == 64 ? 3 : 2;
 constexpr size_t kLinalgLanes = kLanes<VD>;
 constexpr size_t kLinalgNr = kLinalgNv * kLinalgLanes;   // columns of C per micro-tile
 constexpr size_t kLinalgKc = 256;                        // terms packed at a time
 
+// The tile of C at `tile`, rows ldt apart.
 template <bool kSubtract>
-inline void linalgMicroTile(size_t depth, const double* packedP, const double* packedV, double* tile) {
+inline void linalgMicroTile(size_t depth, const double* packedP, const double* packedV, double* tile, size_t ldt) {
   VD acc[kLinalgMr][kLinalgNv];
   for (size_t r = 0; r < kLinalgMr; ++r)
-    for (size_t j = 0; j < kLinalgNv; ++j) acc[r][j] = load<VD>(tile + r * kLinalgNr + j * kLinalgLanes);
+    for (size_t j = 0; j < kLinalgNv; ++j) acc[r][j] = load<VD>(tile + r * ldt + j * kLinalgLanes);
   for (size_t k = 0; k < depth; ++k) {
     VD b[kLinalgNv];
     for (size_t j = 0; j < kLinalgNv; ++j) b[j] = load<VD>(packedV + k * kLinalgNr + j * kLinalgLanes);
@@ -28,7 +31,7 @@ inline void linalgMicroTile(size_t depth, const double* packedP, const double* p
     }
   }
   for (size_t r = 0; r < kLinalgMr; ++r)
-    for (size_t j = 0; j < kLinalgNv; ++j) store(tile + r * kLinalgNr + j * kLinalgLanes, acc[r][j]);
+    for (size_t j = 0; j < kLinalgNv; ++j) store(tile + r * ldt + j * kLinalgLanes, acc[r][j]);
 }
 
 void linalgUpdate(double* c, size_t ldc, size_t rows, size_t cols, const double* p, size_t pk, size_t pr,
@@ -61,8 +64,12 @@ void linalgUpdate(double* c, size_t ldc, size_t rows, size_t cols, const double*
       const size_t width = cols - first < kLinalgNr ? cols - first : kLinalgNr;
       for (size_t k = 0; k < steps; ++k) {
         const double* src = v + (k0 + k) * ldv + first;
-        for (size_t j = 0; j < width; ++j) dst[k * kLinalgNr + j] = src[j];
-        for (size_t j = width; j < kLinalgNr; ++j) dst[k * kLinalgNr + j] = 0.0;
+        if (width == kLinalgNr) {
+          for (size_t j = 0; j < kLinalgNv; ++j) store(dst + k * kLinalgNr + j * kLinalgLanes, load<VD>(src + j * kLinalgLanes));
+        } else {
+          for (size_t j = 0; j < width; ++j) dst[k * kLinalgNr + j] = src[j];
+          for (size_t j = width; j < kLinalgNr; ++j) dst[k * kLinalgNr + j] = 0.0;
+        }
       }
     }
     for (size_t colPanel = 0; colPanel < colPanels; ++colPanel) {
@@ -72,12 +79,19 @@ void linalgUpdate(double* c, size_t ldc, size_t rows, size_t cols, const double*
       for (size_t rowPanel = 0; rowPanel < rowPanels; ++rowPanel) {
         const size_t top = rowPanel * kLinalgMr;
         const size_t height = rows - top < kLinalgMr ? rows - top : kLinalgMr;
+        const double* panelP = packedP + rowPanel * kc * kLinalgMr;
+        if (height == kLinalgMr && width == kLinalgNr) {
+          double* corner = c + top * ldc + first;
+          if (subtract) linalgMicroTile<true>(steps, panelP, panelV, corner, ldc);
+          else linalgMicroTile<false>(steps, panelP, panelV, corner, ldc);
+          continue;
+        }
+        // An edge tile goes through a zero-padded copy.
         for (size_t r = 0; r < kLinalgMr; ++r)
           for (size_t j = 0; j < kLinalgNr; ++j)
             tile[r * kLinalgNr + j] = r < height && j < width ? c[(top + r) * ldc + first + j] : 0.0;
-        const double* panelP = packedP + rowPanel * kc * kLinalgMr;
-        if (subtract) linalgMicroTile<true>(steps, panelP, panelV, tile);
-        else linalgMicroTile<false>(steps, panelP, panelV, tile);
+        if (subtract) linalgMicroTile<true>(steps, panelP, panelV, tile, kLinalgNr);
+        else linalgMicroTile<false>(steps, panelP, panelV, tile, kLinalgNr);
         for (size_t r = 0; r < height; ++r)
           for (size_t j = 0; j < width; ++j) c[(top + r) * ldc + first + j] = tile[r * kLinalgNr + j];
       }
