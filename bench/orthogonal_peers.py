@@ -26,13 +26,15 @@ report = {"python": sys.version.split()[0], "threads": args.threads, "numpy": No
 
 
 def timed(run):
+    """Wall-clock and CPU (this process, all threads) milliseconds of each call."""
     run()  # warm-up
-    samples = []
+    wall, cpu = [], []
     for _ in range(args.repetitions):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
-        samples.append((time.perf_counter() - start) * 1e3)
-    return samples
+        wall.append((time.perf_counter() - start) * 1e3)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+    return wall, cpu
 
 
 try:
@@ -45,8 +47,8 @@ try:
         pass
     for n in SIZES:
         a = numpy.random.default_rng(1).standard_normal((n, n))
-        ms = timed(lambda: numpy.linalg.qr(a))
-        report["results"].append({"contender": f"numpy.linalg.qr ({args.threads} thread{'s' if args.threads > 1 else ''})", "n": n, "msPerCall": ms})
+        ms, cpu = timed(lambda: numpy.linalg.qr(a))
+        report["results"].append({"contender": f"numpy.linalg.qr ({args.threads} thread{'s' if args.threads > 1 else ''})", "n": n, "msPerCall": ms, "cpuMsPerCall": cpu})
         print(f"numpy {n}: {statistics.median(ms):.1f} ms", file=sys.stderr)
 except ImportError as error:
     report["skipped"].append(f"numpy: {error}")
@@ -57,8 +59,8 @@ try:
     report["torch"] = {"version": torch.__version__, "threads": torch.get_num_threads()}
     for n in SIZES:
         weight = torch.empty(n, n, dtype=torch.float32)
-        ms = timed(lambda: torch.nn.init.orthogonal_(weight))
-        report["results"].append({"contender": f"torch.nn.init.orthogonal_ ({args.threads} thread{'s' if args.threads > 1 else ''})", "n": n, "msPerCall": ms})
+        ms, cpu = timed(lambda: torch.nn.init.orthogonal_(weight))
+        report["results"].append({"contender": f"torch.nn.init.orthogonal_ ({args.threads} thread{'s' if args.threads > 1 else ''})", "n": n, "msPerCall": ms, "cpuMsPerCall": cpu})
         print(f"torch {n}: {statistics.median(ms):.1f} ms", file=sys.stderr)
 except ImportError as error:
     report["skipped"].append(f"torch: {error}")
