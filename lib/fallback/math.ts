@@ -104,34 +104,51 @@ export function expm1Reduction32(x: number): number {
   return k;
 }
 
-// 2^m for the k in [-40, 0] of the float32 sigmoid's denominator and the halves of k in [-150, 0]
-// that scale its result
-const POW2_SIGMOID_MIN = -75;
-const POW2_SIGMOID = powersOfTwo(POW2_SIGMOID_MIN, 0);
+// 2^m for the k in [-40, 0] of the float32 sigmoid family's denominator and the halves of k in
+// [-252, 0] that scale its numerators
+const POW2_LOGISTIC_MIN = -126;
+const POW2_LOGISTIC = powersOfTwo(POW2_LOGISTIC_MIN, 0);
 
-/**
- * The float32 sigmoid in float32 arithmetic (native Sigmoid::forward on float lanes, where the
- * steps are explained): e^-|x| as 2^k (u + v), 1 + e^-|x| as s + t, and one corrected division.
- */
-export function sigmoid32(x: number): number {
-  const magnitude = Math.abs(x);
-  const k = expm1Reduction32(-(magnitude > 104 ? 104 : magnitude));
+/** e^-|z| = 2^k (u + v) and 1 + e^-|z| = s + t, exact unevaluated float32 sums (native logisticPartsOf). */
+export const logisticParts = { u: 0, v: 0, s: 0, t: 0, k: 0 };
+export function logisticParts32(z: number, largest: number): void {
+  const magnitude = Math.abs(z);
+  const k = expm1Reduction32(-(magnitude > largest ? largest : magnitude));
   const { r, d } = expm1Parts;
   const p = f(r - d);
   const pError = f(f(r - p) - d);
   const u = f(p + 1);
   const v = f(f(f(1 - u) + p) + pError);
-  const denominatorScale = POW2_SIGMOID[(k < -40 ? -40 : k) - POW2_SIGMOID_MIN]!;
+  const denominatorScale = POW2_LOGISTIC[(k < -40 ? -40 : k) - POW2_LOGISTIC_MIN]!;
   const eh = f(u * denominatorScale);
   const el = f(v * denominatorScale);
   const s = f(eh + 1);
-  const t = f(f(f(1 - s) + eh) + el);
+  logisticParts.u = u;
+  logisticParts.v = v;
+  logisticParts.s = s;
+  logisticParts.t = f(f(f(1 - s) + eh) + el);
+  logisticParts.k = k;
+}
+
+/** (n + nLow)/(s + t) to first order, in float32 arithmetic (native correctedQuotient). */
+export function correctedQuotient32(n: number, nLow: number, s: number, t: number): number {
+  const q = f(n / s);
+  return f(q - f(f(f(q * t) - nLow) * f(1 / s)));
+}
+
+/** y 2^k for k in [-252, 0], in two halves (native scaleByPow2); k is an integer. */
+export function scaleByPow2For32(y: number, k: number): number {
+  const half = k >> 1;
+  return f(f(y * POW2_LOGISTIC[half - POW2_LOGISTIC_MIN]!) * POW2_LOGISTIC[k - half - POW2_LOGISTIC_MIN]!);
+}
+
+/** The float32 sigmoid in float32 arithmetic (native Sigmoid::forward on float lanes). */
+export function sigmoid32(x: number): number {
+  logisticParts32(x, 104);
+  const { u, v, s, t, k } = logisticParts;
   const negative = x < 0;
-  const q = f((negative ? u : 1) / s);
-  const unscaled = f(q - f(f(f(q * t) - (negative ? v : 0)) * f(1 / s)));
-  if (!negative) return unscaled;
-  const half = k >> 1; // k is an integer here (x is not NaN)
-  return f(f(unscaled * POW2_SIGMOID[half - POW2_SIGMOID_MIN]!) * POW2_SIGMOID[k - half - POW2_SIGMOID_MIN]!);
+  const unscaled = correctedQuotient32(negative ? u : 1, negative ? v : 0, s, t);
+  return negative ? scaleByPow2For32(unscaled, k) : unscaled; // k is an integer where x < 0
 }
 
 const TANH_32 = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(f);

@@ -62,6 +62,41 @@ struct Relu {
   }
 };
 
+// The float sigmoid family (Sigmoid, Swish) in float lanes, faster than widening to double:
+// e^-|z| = 2^k (u + v) and 1 + e^-|z| = s + t as unevaluated sums of floats, both exact, so that a
+// quotient n/(1 + e^-|z|) rounds only in its division and its last correction (correctedQuotient).
+struct LogisticParts {
+  VF u, v;  // e^r = u + v, with e^-|z| = 2^k e^r
+  VF s, t;  // 1 + e^-|z|, to 2^-40 relative
+  VI32 n;   // k
+};
+
+// |z| is clamped to `largest`, past which the caller's results no longer change; it must keep
+// k >= -252, the reach of scaleByPow2's two normal factors.
+inline LogisticParts logisticPartsOf(VF z, float largest) {
+  const VF magnitude = absOf(z);
+  const Expm1Reduction e = expm1ReductionOf(-(magnitude > largest ? splat<VF>(largest) : magnitude));
+  // e^r = 1 + p + pError, with p = r - d rounded and its error pError exact (|d| < |r|).
+  const VF p = e.r - e.d;
+  const VF pError = (e.r - p) - e.d;
+  const VF u = p + 1.0f;
+  const VF v = ((1.0f - u) + p) + pError;  // Fast2Sum
+  // The denominator with k raised to -40 at least: below, e^-|z| changes it by less than 2^-40. So
+  // no step meets a subnormal number, which costs a microcode assist on x86; the callers scale the
+  // numerator by 2^k after the division.
+  const VI32 denominatorK = e.n < -40 ? splat<VI32>(-40) : e.n;
+  const VF eh = u * pow2(denominatorK);
+  const VF el = v * pow2(denominatorK);
+  const VF s = eh + 1.0f;
+  return {u, v, s, ((1.0f - s) + eh) + el, e.n};  // Fast2Sum (eh <= 1)
+}
+
+// (n + nLow)/(s + t) = q - (q t - nLow)/s to first order, with q = n/s rounded.
+inline VF correctedQuotient(VF n, VF nLow, VF s, VF t) {
+  const VF q = n / s;
+  return q - (q * t - nLow) * (1.0f / s);
+}
+
 struct Sigmoid {
   static constexpr size_t kGrain = size_t{1} << 14;
 
@@ -70,36 +105,15 @@ struct Sigmoid {
   static VD forward(VD x, const Params<VD>&) {
     return forwardOf(x, expOf(-absOf(x)));
   }
-  // The same in float lanes, faster than widening to double, within 1.11 ULP (1.104 the worst over
-  // every float): e^-|x| = 2^k (u + v) and 1 + e^-|x| = s + t are carried as unevaluated sums
-  // (exact), so that only the division and the last correction round:
-  //   n/(s + t) = q - (q t - nLow)/s to first order, with q = n/s rounded and n + nLow = 1 or u + v.
+  // The same in float lanes, within 1.11 ULP (1.104 the worst over every float): the numerator is
+  // 1, or e^-|x| = 2^k (u + v) with 2^k applied after the division, in two normal factors so that a
+  // subnormal result rounds once.
   static VF forward(VF x, const Params<VF>&) {
-    const VF magnitude = absOf(x);
     // Past 104, e^-|x| is below half the least subnormal: sigmoid(-Inf) = 0 and sigmoid(+Inf) = 1.
-    const Expm1Reduction e = expm1ReductionOf(-(magnitude > 104.0f ? splat<VF>(104.0f) : magnitude));
-    // e^r = 1 + p + pError, with p = r - d rounded and its error pError exact (|d| < |r|).
-    const VF p = e.r - e.d;
-    const VF pError = (e.r - p) - e.d;
-    const VF u = p + 1.0f;
-    const VF v = ((1.0f - u) + p) + pError;  // e^r = u + v, Fast2Sum
-    // The denominator 1 + 2^k (u + v) = s + t, exactly (Fast2Sum), with k raised to -40 at least:
-    // below, e^-|x| changes it by less than 2^-40. So no step meets a subnormal number, which
-    // costs a microcode assist on x86, until the last product scales a tiny result.
-    const VI32 denominatorK = e.n < -40 ? splat<VI32>(-40) : e.n;
-    const VF eh = u * pow2(denominatorK);
-    const VF el = v * pow2(denominatorK);
-    const VF s = eh + 1.0f;
-    const VF t = ((1.0f - s) + eh) + el;
-    // The numerator 1 (x >= 0) or u + v, to be scaled by 2^k after the division.
+    const LogisticParts e = logisticPartsOf(x, 104.0f);
     const auto negative = x < 0.0f;
-    const VF numerator = negative ? u : splat<VF>(1.0f);
-    const VF numeratorLow = negative ? v : splat<VF>(0.0f);
-    const VF q = numerator / s;
-    const VF unscaled = q - (q * t - numeratorLow) * (1.0f / s);
-    // 2^k for k in [-150, 0] in two normal factors, so that a subnormal result rounds once.
-    const VI32 half = e.n >> 1;
-    return negative ? unscaled * pow2(half) * pow2(e.n - half) : unscaled;
+    const VF unscaled = correctedQuotient(negative ? e.u : splat<VF>(1.0f), negative ? e.v : splat<VF>(0.0f), e.s, e.t);
+    return negative ? scaleByPow2(unscaled, e.n) : unscaled;
   }
   // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
   template <typename V>
