@@ -104,9 +104,8 @@ export function expm1Reduction32(x: number): number {
   return k;
 }
 
-// 2^m for the k in [-40, 0] of the float32 sigmoid family's denominator and the halves of k in
-// [-252, 0] that scale its numerators
-const POW2_LOGISTIC_MIN = -126;
+// 2^k for the k in [-252, 0] of the float32 sigmoid family (its denominator takes k >= -40)
+const POW2_LOGISTIC_MIN = -252;
 const POW2_LOGISTIC = powersOfTwo(POW2_LOGISTIC_MIN, 0);
 
 /** e^-|z| = 2^k (u + v) and 1 + e^-|z| = s + t, exact unevaluated float32 sums (native logisticPartsOf). */
@@ -136,10 +135,9 @@ export function correctedQuotient32(n: number, nLow: number, s: number, t: numbe
   return f(q - f(f(f(q * t) - nLow) * f(1 / s)));
 }
 
-/** y 2^k for k in [-252, 0], in two halves (native scaleByPow2); k is an integer. */
+/** y 2^k rounded once to float32 (native scaleByPow2InDouble): the double product is exact. */
 export function scaleByPow2For32(y: number, k: number): number {
-  const half = k >> 1;
-  return f(f(y * POW2_LOGISTIC[half - POW2_LOGISTIC_MIN]!) * POW2_LOGISTIC[k - half - POW2_LOGISTIC_MIN]!);
+  return f(y * POW2_LOGISTIC[k - POW2_LOGISTIC_MIN]!);
 }
 
 /** The float32 sigmoid in float32 arithmetic (native Sigmoid::forward on float lanes). */

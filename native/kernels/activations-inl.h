@@ -71,8 +71,7 @@ struct LogisticParts {
   VI32 n;   // k
 };
 
-// |z| is clamped to `largest`, past which the caller's results no longer change; it must keep
-// k >= -252, the reach of scaleByPow2's two normal factors.
+// |z| is clamped to `largest`, past which the caller's results no longer change.
 inline LogisticParts logisticPartsOf(VF z, float largest) {
   const VF magnitude = absOf(z);
   const Expm1Reduction e = expm1ReductionOf(-(magnitude > largest ? splat<VF>(largest) : magnitude));
@@ -106,14 +105,14 @@ struct Sigmoid {
     return forwardOf(x, expOf(-absOf(x)));
   }
   // The same in float lanes, within 1.11 ULP (1.104 the worst over every float): the numerator is
-  // 1, or e^-|x| = 2^k (u + v) with 2^k applied after the division, in two normal factors so that a
-  // subnormal result rounds once.
+  // 1, or e^-|x| = 2^k (u + v) with 2^k applied after the division (scaleByPow2Rounded: a subnormal
+  // result rounds once and costs no assist).
   static VF forward(VF x, const Params<VF>&) {
     // Past 104, e^-|x| is below half the least subnormal: sigmoid(-Inf) = 0 and sigmoid(+Inf) = 1.
     const LogisticParts e = logisticPartsOf(x, 104.0f);
     const auto negative = x < 0.0f;
     const VF unscaled = correctedQuotient(negative ? e.u : splat<VF>(1.0f), negative ? e.v : splat<VF>(0.0f), e.s, e.t);
-    return negative ? scaleByPow2(unscaled, e.n) : unscaled;
+    return scaleByPow2Rounded(unscaled, negative ? e.n : splat<VI32>(0));
   }
   // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
   template <typename V>

@@ -19,6 +19,24 @@ inline V scaleByPow2(V y, I n) {
   return y * pow2(half) * pow2(n - half);
 }
 
+// y * 2^n, correctly rounded, for float y and n in [-252, 0], without a float operation that has
+// a subnormal result: each costs a microcode assist (about 100 cycles) on x86. Vectors in which
+// no lane can end below the normal range (y's biased exponent plus n at least 2, or n = 0) take
+// the exact two-factor product. Otherwise subnormal results are built from their bits:
+// |y| 2^(n+149) < 2^23 is exact, adding 2^23 rounds it to an integer (to nearest even, in the
+// binade where floats are the integers), and that integer is the subnormal's bit pattern (2^23
+// being the least normal's).
+inline VF scaleByPow2Rounded(VF y, VI32 n) {
+  const VI32 exponent = bitCast<VI32>(bitsOf(y) >> 23 & 0xffu);
+  if (!anyLane((exponent + n < 2) & (n < 0))) return scaleByPow2(y, n);
+  const VF scaledUp = absOf(y) * pow2(n + 149 >> 1) * pow2(n + 149 - (n + 149 >> 1));
+  const auto subnormal = scaledUp < 8388608.0f;  // 2^23
+  const VU32 bits = bitsOf(scaledUp + 8388608.0f) - bitsOf(splat<VF>(8388608.0f));
+  const VF built = bitCast<VF>(bits | (bitsOf(y) & VectorOf<VF>::kSignBit));
+  const VI32 normalN = subnormal ? splat<VI32>(0) : n;
+  return subnormal ? built : scaleByPow2(subnormal ? splat<VF>(1.0f) : y, normalN);
+}
+
 // e^x, float: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7 polynomial
 // (Cephes expf coefficients). Inputs are clamped just past the overflow and underflow thresholds
 // so +-Inf give +Inf and 0 through ordinary rounding; NaN propagates through the arithmetic.

@@ -241,7 +241,7 @@ struct Swish : FromExpOfMinusAbs<SwishBody> {
     const VF u = halved ? e.u * 0.5f : e.u;
     const VF v = halved ? e.v * 0.5f : e.v;
     const VF unscaled = correctedQuotient(negative ? x * u : x, negative ? x * v : splat<VF>(0.0f), e.s, e.t);
-    const VF y = negative ? scaleByPow2(unscaled, halved ? e.n + 1 : e.n) : unscaled;
+    const VF y = scaleByPow2Rounded(unscaled, negative ? (halved ? e.n + 1 : e.n) : splat<VI32>(0));
     const auto passThrough = (absOf(x) == __builtin_inff()) | (x == 0.0f);  // +-Inf where z >= 0, and +-0
     return z < -174.0f ? copySign(splat<VF>(0.0f), x) : (passThrough ? x : y);
   }
