@@ -200,6 +200,17 @@ export interface Kernels {
     start: number,
     params: Float64Array,
   ): Promise<void>;
+
+  // orthogonal
+  /**
+   * Replaces `a` (rows × cols, row-major, rows >= cols >= 1) by the Q of its QR whose R has a
+   * positive diagonal, computed in float64 by CholeskyQR2 with a shifted first pass when needed
+   * (docs/orthogonal.md): the same bits on every backend, SIMD level and thread count. A
+   * numerically rank-deficient `a` (or one holding NaN or an infinity) is filled with NaN.
+   */
+  orthonormalize(a: Float64Array, rows: number, cols: number): void;
+  /** The same off the JavaScript thread, on the terms of activationAsync. */
+  orthonormalizeAsync(a: Float64Array, rows: number, cols: number): Promise<void>;
 }
 
 /** The module object the native binary exports. */

@@ -19,7 +19,7 @@ import { fallbackKernels } from './fallback/kernels.js';
 import { kernelNames } from './spec/activations.js';
 
 /** The binding.d.ts version this facade speaks; native/addon.cc's kAbiVersion must match. */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 export const SIMD_LEVELS: readonly SimdLevel[] = ['scalar', 'sse2', 'avx2', 'avx512', 'neon'];
 

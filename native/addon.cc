@@ -20,13 +20,14 @@
 #include "dispatch.h"
 #include "kernels/activation_list.h"
 #include "kernels/random_list.h"
+#include "linalg.h"
 #include "thread_pool.h"
 
 namespace kindling {
 namespace {
 
 // Bumped whenever binding.d.ts changes, so that a stale build is passed over by the loader.
-constexpr uint32_t kAbiVersion = 4;
+constexpr uint32_t kAbiVersion = 5;
 
 constexpr const char* kActivationNames[] = {
 #define KINDLING_NAME_OF(name, Kernel) #name,
@@ -852,6 +853,49 @@ Napi::Value randomAsync(const Napi::CallbackInfo& info) {
   return worker->start([call] { call.run(); });
 }
 
+// ---- orthogonal: the QR ----
+
+struct ParsedOrthonormalize {
+  const LinalgKernels* kernels;
+  ArrayArg a;
+  size_t rows;
+  size_t cols;
+};
+
+// Arguments: (a, rows, cols), a a Float64Array of rows * cols elements, rows >= cols >= 1.
+ParsedOrthonormalize parseOrthonormalize(const Napi::CallbackInfo& info) {
+  ParsedOrthonormalize parsed{};
+  parsed.kernels = tablesOf(info).linalg;
+  parsed.a = arrayArg(info, 0, "a", {napi_float64_array}, "a Float64Array");
+  parsed.rows = integerArg(info, 1, "rows", kMaxSafeInteger);
+  parsed.cols = integerArg(info, 2, "cols", kMaxSafeInteger);
+  if (parsed.cols < 1 || parsed.rows < parsed.cols) {
+    throw Napi::RangeError::New(info.Env(), "Expected rows >= cols >= 1");
+  }
+  if (parsed.rows > parsed.a.length / parsed.cols || parsed.rows * parsed.cols != parsed.a.length) {
+    throw Napi::RangeError::New(info.Env(), "Expected a to have rows * cols elements");
+  }
+  return parsed;
+}
+
+Napi::Value orthonormalizeSync(const Napi::CallbackInfo& info) {
+  const ParsedOrthonormalize parsed = parseOrthonormalize(info);
+  orthonormalize(*parsed.kernels, static_cast<double*>(parsed.a.data), parsed.rows, parsed.cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value orthonormalizeAsync(const Napi::CallbackInfo& info) {
+  const ParsedOrthonormalize parsed = parseOrthonormalize(info);
+  auto* worker = new KernelWorker(info.Env(), info[0], parsed.a);
+  const void* input = worker->stage(parsed.a);
+  auto* output = static_cast<double*>(worker->output());
+  const size_t bytes = parsed.a.byteSize();
+  return worker->start([parsed, input, output, bytes] {
+    if (input != output) std::memcpy(output, input, bytes);
+    orthonormalize(*parsed.kernels, output, parsed.rows, parsed.cols);
+  });
+}
+
 // ---- Registration ----
 
 Napi::Array namesOf(Napi::Env env, const char* const* names, uint32_t count) {
@@ -901,6 +945,10 @@ Napi::Value kernels(const Napi::CallbackInfo& info) {
 
         {"random", random},
         {"randomAsync", randomAsync},
+
+        // orthogonal
+        {"orthonormalize", orthonormalizeSync},
+        {"orthonormalizeAsync", orthonormalizeAsync},
     };
     for (const auto& [name, callback] : functions) object.Set(name, Napi::Function::New(env, callback, name, tables));
     object.Freeze();

@@ -25,7 +25,7 @@ function defaults(spec) {
 const families = [
   ['basic', 'Distributions and fixed tensors'],
   ['pytorch', 'PyTorch names (torch.nn.init), PyTorch semantics'],
-  ['keras', 'Keras/JAX names, Keras/JAX semantics: settings of varianceScaling'],
+  ['keras', 'Keras/JAX names, Keras/JAX semantics: settings of varianceScaling (and deltaOrthogonal)'],
 ];
 
 const table = families
@@ -226,10 +226,17 @@ stream contract, as the draws themselves are.
 | --- | --- |
 ${streams}
 
-## Not here
+## Orthogonal
 
-- **orthogonal** (PyTorch \`orthogonal_\`, Keras \`Orthogonal\`) needs a QR factorisation; it is planned with the
-  native linear-algebra kernels and is not in this release.
+\`orthogonal\` and \`deltaOrthogonal\` factor a float64 standard-normal matrix with kindling's own QR
+(CholeskyQR2 in C++, the same algorithm in the TypeScript fallback), whose R has a positive diagonal:
+that is PyTorch's and Keras's sign fix, so the matrix is Haar-distributed, and it is the same bits on every
+backend, SIMD level and thread count. The layout chooses the semantics: \`'torch'\` (the default) is
+\`torch.nn.init.orthogonal_\` (rows = shape[0]), \`'keras'\` is Keras's and JAX's \`Orthogonal\` (columns = the last
+dimension). Rank 0 and 1 are refused with a RangeError, as PyTorch refuses them; a zero-size shape gives an
+empty array and draws nothing. The QR mixes every element, so a \`slice\` computes the whole matrix and
+returns its part (the same values as the whole, at the whole's cost). Algorithm, reproducibility and
+speed: [orthogonal.md](orthogonal.md).
 `;
 
 if (process.argv.includes('--check')) {

@@ -9,23 +9,40 @@ import { exponential } from './activations/exponential.js';
 import { gelu } from './activations/gelu.js';
 import { logistic } from './activations/logistic.js';
 import { piecewise } from './activations/piecewise.js';
-import { copySign, exp32, exp64, expForFloat, tanhNearZero32, tanhNearZero64 } from './math.js';
+import { copySign, exp32, exp64, expForFloat, sigmoid32, tanhNearZero32, tanhNearZero64 } from './math.js';
 
 const f = Math.fround;
 
 export type Scalar = (x: number, a: number, b: number) => number;
 export type ScalarBackward = (gradOutput: number, x: number, a: number, b: number) => number;
 
+/** One kernel as a group writes it: backward only where it is not the chain rule (relu's mask, say). */
 export interface ScalarActivation {
   readonly forward32: Scalar;
   readonly forward64: Scalar;
   readonly derivative32: Scalar;
   readonly derivative64: Scalar;
-  readonly backward32: ScalarBackward;
-  readonly backward64: ScalarBackward;
+  readonly backward32?: ScalarBackward;
+  readonly backward64?: ScalarBackward;
   /** gradOutput * f'(x) from y = f(x), for activations whose derivative is a function of their output. */
   readonly backwardFromOutput32?: ScalarBackward;
   readonly backwardFromOutput64?: ScalarBackward;
+}
+
+/** A registered kernel: backward is always there. */
+export interface RegisteredActivation extends ScalarActivation {
+  readonly backward32: ScalarBackward;
+  readonly backward64: ScalarBackward;
+}
+
+/** backward as written, or gradOutput * f'(x) rounded to the precision, as the native backwardLoop does. */
+function withChainRule(kernel: ScalarActivation): RegisteredActivation {
+  const { derivative32, derivative64 } = kernel;
+  return {
+    ...kernel,
+    backward32: kernel.backward32 ?? ((g, x, a, b) => f(g * derivative32(x, a, b))),
+    backward64: kernel.backward64 ?? ((g, x, a, b) => g * derivative64(x, a, b)),
+  };
 }
 
 const relu = {
@@ -39,7 +56,6 @@ const relu = {
   backwardFromOutput64: (g, y) => (y > 0 ? g : y <= 0 ? 0 : y),
 } satisfies ScalarActivation;
 
-// Float32 sigmoid works in float64 with expForFloat and rounds once, as the native kernel does.
 const sigmoidOf = (x: number, e: number): number => (x >= 0 ? 1 : e) / (e + 1);
 function sigmoidDerivativeOf(e: number): number {
   const d = e + 1;
@@ -49,12 +65,10 @@ const sigmoidDerivative32 = (x: number): number => f(sigmoidDerivativeOf(expForF
 const sigmoidDerivative64 = (x: number): number => sigmoidDerivativeOf(exp64(-Math.abs(x)));
 
 const sigmoid = {
-  forward32: (x) => f(sigmoidOf(x, expForFloat(-Math.abs(x)))),
+  forward32: sigmoid32,
   forward64: (x) => sigmoidOf(x, exp64(-Math.abs(x))),
   derivative32: sigmoidDerivative32,
   derivative64: sigmoidDerivative64,
-  backward32: (g, x) => f(g * sigmoidDerivative32(x)),
-  backward64: (g, x) => g * sigmoidDerivative64(x),
   backwardFromOutput32: (g, y) => f(g * f(y * f(1 - y))),
   backwardFromOutput64: (g, y) => g * (y * (1 - y)),
 } satisfies ScalarActivation;
@@ -80,8 +94,6 @@ const tanh = {
   },
   derivative32: tanhDerivative32,
   derivative64: tanhDerivative64,
-  backward32: (g, x) => f(g * tanhDerivative32(x)),
-  backward64: (g, x) => g * tanhDerivative64(x),
   backwardFromOutput32: (g, y) => f(g * f(f(1 - y) * f(1 + y))),
   backwardFromOutput64: (g, y) => g * ((1 - y) * (1 + y)),
 } satisfies ScalarActivation;
@@ -96,7 +108,7 @@ const identity = {
 } satisfies ScalarActivation;
 
 /** Every kernel of the table; a missing one is a compile error. */
-export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> = {
+const written: Readonly<Record<KernelName, ScalarActivation>> = {
   identity,
   relu,
   sigmoid,
@@ -114,3 +126,7 @@ export const scalarActivations: Readonly<Record<KernelName, ScalarActivation>> =
   // gelu
   ...gelu,
 };
+
+export const scalarActivations = Object.fromEntries(
+  Object.entries(written).map(([name, kernel]) => [name, withChainRule(kernel)]),
+) as Readonly<Record<KernelName, RegisteredActivation>>;

@@ -8,6 +8,7 @@ import { kernelNames } from '../spec/activations.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
 import { axisFallbackKernels } from './axis.js';
+import { linalgKernels } from './linalg.js';
 import { preluKernels } from './prelu.js';
 import { type DrawSpec, fillRandom } from './random.js';
 
@@ -198,4 +199,7 @@ export const fallbackKernels: Kernels = {
     const n = lengthOf(out);
     await inSlices(out, n, (begin, end) => fillRandom(draw, out.subarray(begin, end), start + begin));
   },
+
+  // orthogonal
+  ...linalgKernels,
 };

@@ -81,6 +81,74 @@ export function expForFloat(x: number): number {
   return expWithSeries(x, EXP_FOR_FLOAT);
 }
 
+const LN2_HI_EXPM1_32 = 0.693145751953125; // 15 bits: k * LN2_HI_EXPM1_32 is exact
+const LN2_LO_EXPM1_32 = f(1.4286068e-6);
+
+/**
+ * The float32 reduction of expm1 and the float32 sigmoid (native expm1ReductionOf), for x <= 0:
+ * x = k ln2 + r - rExcess and e^(r - rExcess) - 1 = r - d. Returns k and leaves r and d in
+ * `expm1Parts`, so that no object is made per element.
+ */
+export const expm1Parts = { r: 0, d: 0 };
+export function expm1Reduction32(x: number): number {
+  const shifted = f(f(x * LOG2E_32) + SHIFT_32);
+  const k = f(shifted - SHIFT_32);
+  const hi = f(x - f(k * LN2_HI_EXPM1_32));
+  const lo = f(k * LN2_LO_EXPM1_32);
+  const r = f(hi - lo);
+  const rExcess = f(f(r - hi) + lo);
+  let poly = EXP_32[0]!;
+  for (let i = 1; i < EXP_32.length; i++) poly = f(f(poly * r) + EXP_32[i]!);
+  expm1Parts.r = r;
+  expm1Parts.d = f(f(rExcess + f(rExcess * r)) - f(poly * f(r * r)));
+  return k;
+}
+
+// 2^k for the k in [-252, 0] of the float32 sigmoid family (its denominator takes k >= -40)
+const POW2_LOGISTIC_MIN = -252;
+const POW2_LOGISTIC = powersOfTwo(POW2_LOGISTIC_MIN, 0);
+
+/** e^-|z| = 2^k (u + v) and 1 + e^-|z| = s + t, exact unevaluated float32 sums (native logisticPartsOf). */
+export const logisticParts = { u: 0, v: 0, s: 0, t: 0, k: 0 };
+export function logisticParts32(z: number, largest: number): void {
+  const magnitude = Math.abs(z);
+  const k = expm1Reduction32(-(magnitude > largest ? largest : magnitude));
+  const { r, d } = expm1Parts;
+  const p = f(r - d);
+  const pError = f(f(r - p) - d);
+  const u = f(p + 1);
+  const v = f(f(f(1 - u) + p) + pError);
+  const denominatorScale = POW2_LOGISTIC[(k < -40 ? -40 : k) - POW2_LOGISTIC_MIN]!;
+  const eh = f(u * denominatorScale);
+  const el = f(v * denominatorScale);
+  const s = f(eh + 1);
+  logisticParts.u = u;
+  logisticParts.v = v;
+  logisticParts.s = s;
+  logisticParts.t = f(f(f(1 - s) + eh) + el);
+  logisticParts.k = k;
+}
+
+/** (n + nLow)/(s + t) to first order, in float32 arithmetic (native correctedQuotient). */
+export function correctedQuotient32(n: number, nLow: number, s: number, t: number): number {
+  const q = f(n / s);
+  return f(q - f(f(f(q * t) - nLow) * f(1 / s)));
+}
+
+/** y 2^k rounded once to float32 (native scaleByPow2InDouble): the double product is exact. */
+export function scaleByPow2For32(y: number, k: number): number {
+  return f(y * POW2_LOGISTIC[k - POW2_LOGISTIC_MIN]!);
+}
+
+/** The float32 sigmoid in float32 arithmetic (native Sigmoid::forward on float lanes). */
+export function sigmoid32(x: number): number {
+  logisticParts32(x, 104);
+  const { u, v, s, t, k } = logisticParts;
+  const negative = x < 0;
+  const unscaled = correctedQuotient32(negative ? u : 1, negative ? v : 0, s, t);
+  return negative ? scaleByPow2For32(unscaled, k) : unscaled; // k is an integer where x < 0
+}
+
 const TANH_32 = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1].map(f);
 
 /** tanh(a) for float32 0 <= a < 0.625. */

@@ -19,6 +19,7 @@ import { message, options as checkOptions } from '../validate.js';
 import { type FanSettings, checkFanSettings, fansOf } from './fans.js';
 import { calculateGain } from './gains.js';
 import { type Output, type Shape, checkGenerator, checkLayout, checkOutput, checkParam, checkShape, showShape, sizeOf } from './options.js';
+import { type OrthogonalPlan, deltaOrthogonalPlan, orthogonalDraw, orthogonalPlan, runOrthogonal, runOrthogonalAsync } from './orthogonal.js';
 import { type SparsePlan, applySparseZeros } from './sparse.js';
 
 export type ParamValue = number | string | boolean;
@@ -35,10 +36,11 @@ type DrawPlan =
 export type Plan =
   | DrawPlan
   | SparsePlan
+  | OrthogonalPlan
   | { readonly kind: 'fill'; readonly value: number }
   /** value at the given flat indices, 0 elsewhere (eye, dirac). */
   | { readonly kind: 'points'; readonly value: number; readonly indices: () => Iterable<number> }
-  /** A zero-size tensor of a fan-based initializer: nothing to draw, no fans to compute. */
+  /** A zero-size tensor of a fan-based or orthogonal initializer: nothing to draw, no fans to compute. */
   | { readonly kind: 'empty' };
 
 export interface Call {
@@ -174,6 +176,10 @@ function plan(spec: InitializerSpec, shape: Shape, params: Params, layout: Layou
         entryStride: layout === 'torch' ? units : 1,
       };
     }
+    case 'orthogonal':
+      return orthogonalPlan(shape, layout!, num('gain'));
+    case 'deltaOrthogonal':
+      return deltaOrthogonalPlan(shape, layout!, num('gain'));
     case 'varianceScaling': {
       const { fanIn, fanOut } = fansNow();
       return varianceScalingPlan(fanIn, fanOut, num('scale'), str('mode') as FanMode, str('distribution') as VarianceDistribution);
@@ -214,7 +220,9 @@ export function prepare(spec: InitializerSpec, shapeValue: unknown, options: unk
   else if (opts.generator !== undefined) checkGenerator(opts.generator);
   const size = sizeOf(shape);
   const output = checkOutput(opts, size, allocate);
-  const planned = spec.fans && size === 0 ? ({ kind: 'empty' } as const) : plan(spec, shape, params, layout, fans);
+  // orthogonal refuses rank < 2 even when empty, as PyTorch does.
+  const nothingToDraw = size === 0 && (spec.fans || spec.name === 'deltaOrthogonal' || (spec.name === 'orthogonal' && shape.length >= 2));
+  const planned = nothingToDraw ? ({ kind: 'empty' } as const) : plan(spec, shape, params, layout, fans);
   return { spec, shape, size, output, layout, params, generator, plan: planned };
 }
 
@@ -257,6 +265,9 @@ export function run(call: Call): FloatArray {
       applySparseZeros(plan, keys, out, start, end);
       break;
     }
+    case 'orthogonal':
+      runOrthogonal(plan, generator!, out, start, end);
+      break;
   }
   return out;
 }
@@ -281,6 +292,8 @@ export function runAsync(call: Call): Promise<FloatArray> {
         return filled;
       });
     }
+    case 'orthogonal':
+      return runOrthogonalAsync(plan, generator!, out, start, end);
     default:
       return Promise.resolve(run(call));
   }
@@ -305,6 +318,11 @@ export function advance(call: Call): void {
       generator!.normal(size, { std: plan.std, ...nothing });
       generator!.bits(2 * size, { slice: [0, 0] });
       break;
+    case 'orthogonal': {
+      const draw = orthogonalDraw(plan);
+      generator!.normal(draw.size, { ...draw.options, slice: [0, 0] });
+      break;
+    }
     default:
       break;
   }

@@ -85,6 +85,10 @@ export interface SparseOptions extends InitOptions {
   readonly sparsity: number;
   readonly std?: number;
 }
+export interface OrthogonalOptions extends InitOptions {
+  /** Multiplies the orthogonal matrix; default 1. */
+  readonly gain?: number;
+}
 export interface VarianceScalingOptions extends FanInitOptions {
   readonly scale?: number;
   readonly mode?: FanMode;
@@ -139,6 +143,8 @@ export const xavierNormal = create<XavierOptions>('xavierNormal');
 export const kaimingUniform = create<KaimingOptions>('kaimingUniform');
 export const kaimingNormal = create<KaimingOptions>('kaimingNormal');
 export const sparse = create<SparseOptions>('sparse');
+export const orthogonal = create<OrthogonalOptions>('orthogonal');
+export const deltaOrthogonal = create<OrthogonalOptions>('deltaOrthogonal');
 export const glorotUniform = create<FanInitOptions>('glorotUniform');
 export const glorotNormal = create<FanInitOptions>('glorotNormal');
 export const heUniform = create<FanInitOptions>('heUniform');
@@ -161,6 +167,8 @@ const all = {
   kaimingUniform,
   kaimingNormal,
   sparse,
+  orthogonal,
+  deltaOrthogonal,
   glorotUniform,
   glorotNormal,
   heUniform,

@@ -173,6 +173,11 @@ export class Generator {
     return Generator.#fromKey(key[0] as number, key[1] as number, BigInt(s.offset), options?.kernels);
   }
 
+  /** The kernels its draws run on (the loader's choice unless it was made with other kernels). */
+  get kernels(): Kernels {
+    return this.#kernels ?? activeKernels();
+  }
+
   /** Blocks used so far. */
   get offset(): bigint {
     return this.#offset;

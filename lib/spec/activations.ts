@@ -400,7 +400,8 @@ export const activationSpecs = [
     ],
     fromOutput: 'y * (1 - y)',
     finiteForFinite: true,
-    ulp: { float32: { forward: 1, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
+    // float32 forward: 1.104 the worst over every float32 (float arithmetic with one corrected division)
+    ulp: { float32: { forward: 1.5, derivative: 1 }, float64: { forward: 2, derivative: 4 } },
     interestingRange: [-110, 40],
   },
   {
@@ -452,7 +453,8 @@ export const activationSpecs = [
       [-F32_MAX, -0, -0],
     ],
     finiteForFinite: true,
-    ulp: { float32: { forward: 1.65, derivative: 0.5 }, float64: { forward: 2.05, derivative: 3.65 } },
+    // float32 forward: 1.982 the worst over every float32 (float arithmetic: x (u + v) over a corrected division)
+    ulp: { float32: { forward: 2, derivative: 0.5 }, float64: { forward: 2.05, derivative: 3.65 } },
     interestingRange: [-110, 20],
     kernel: 'swish',
     kernelParams: () => [1, 0],
@@ -481,7 +483,8 @@ export const activationSpecs = [
       [-F32_MAX, -0, -0],
     ],
     finiteForFinite: true,
-    ulp: { float32: { forward: 1.65, derivative: 0.5 }, float64: { forward: 2.05, derivative: 3.45 } },
+    // float32 forward: 1.982 the worst over every float32 at beta = 1 and 2
+    ulp: { float32: { forward: 2, derivative: 0.5 }, float64: { forward: 2.05, derivative: 3.45 } },
     interestingRange: [-55, 10],
   },
   {

@@ -392,6 +392,46 @@ export const initializerSpecs = [
     },
   },
   {
+    name: 'orthogonal',
+    family: 'pytorch',
+    summary:
+      "A (semi-)orthogonal matrix, Haar-distributed, times gain (Saxe et al. 2014), as torch.nn.init.orthogonal_ (layout 'torch': rows = shape[0]) or Keras/JAX Orthogonal (layout 'keras': cols = the last dimension); rank 2 or more.",
+    formula:
+      "gain·Q, Q from the QR (R's diagonal positive) of a standard-normal matrix, transposed when rows < cols; computed in float64 (docs/orthogonal.md)",
+    params: [gainParam],
+    fans: false,
+    layout: 'torch',
+    random: true,
+    stream:
+      "normal(rows·cols, {dtype: 'float64'}): 'torch' reads it as rows × cols and transposes it when rows < cols, 'keras' as max(rows, cols) × min(rows, cols); a slice is cut from the whole tensor",
+    frameworks: {
+      pytorch: 'orthogonal_(gain=1): same semantics (LAPACK QR in float32 there, so other bits); it too refuses rank < 2 and leaves an empty tensor alone',
+      keras: "Orthogonal(gain=1): same semantics in layout 'keras'",
+      tfjs: "orthogonal({gain: 1}): 2-D only, and it warns above 2000 elements (a slow QR in JavaScript)",
+      jax: "orthogonal(scale=1, column_axis=-1): same semantics in layout 'keras' (column_axis -1 only)",
+    },
+  },
+  {
+    name: 'deltaOrthogonal',
+    family: 'keras',
+    summary:
+      "Delta-orthogonal convolution kernels (Xiao et al. 2018), as JAX's delta_orthogonal: orthogonal([in, out], layout 'keras') at the spatial centre, zeros elsewhere; 3-, 4- or 5-D with in <= out.",
+    formula:
+      "W[c…, i, o] = gain·Q'[i][o] at the centre c = ⌊(k − 1)/2⌋ of each kernel dimension, 0 elsewhere ('torch' layout: W[o, i, c…], the same weights)",
+    params: [gainParam],
+    fans: false,
+    layout: 'keras',
+    ranks: [3, 4, 5],
+    random: true,
+    stream: "normal(in·out, {dtype: 'float64'}), read as out × in (orthogonal's draw for [in, out] in layout 'keras')",
+    frameworks: {
+      pytorch: noneSame,
+      keras: noneSame,
+      tfjs: noneSame,
+      jax: 'delta_orthogonal(scale=1, column_axis=-1): same (its centre is (k − 1) // 2 too)',
+    },
+  },
+  {
     name: 'glorotUniform',
     family: 'keras',
     summary: 'Glorot uniform, as Keras/JAX glorot_uniform.',

@@ -1,10 +1,11 @@
-// The activation kernels, written once on this target's vectors. Each kernel struct gives f(x),
-// f'(x) and gradOutput * f'(x) for a vector of either precision, and optionally
-// backwardFromOutput(gradOutput, y) with y = f(x); the loops at the end of this file turn them into
-// the ActivationKernels entry points. The groups beyond relu, sigmoid and tanh live in
-// activations/*-inl.h, included below. Numerics (docs/numerics.md): NaN in gives NaN out, +-Inf give the
-// limits, derivatives at kinks follow PyTorch. The fallback twin is lib/fallback/activations.ts.
-// Included only by native/targets/target.cc, inside the target's namespace.
+// The activation kernels, written once on this target's vectors. Each kernel struct gives f(x) and
+// f'(x) for a vector of either precision, and optionally backward(gradOutput, x) where it is not
+// gradOutput * f'(x), and backwardFromOutput(gradOutput, y) with y = f(x); the loops at the end of
+// this file turn them into the ActivationKernels entry points. The groups beyond relu, sigmoid and
+// tanh live in activations/*-inl.h, included below. Numerics (docs/numerics.md): NaN in gives NaN
+// out, +-Inf give the limits, derivatives at kinks follow PyTorch. The fallback twin is
+// lib/fallback/activations.ts. Included only by native/targets/target.cc, inside the target's
+// namespace.
 
 template <typename V>
 struct Params {
@@ -61,19 +62,57 @@ struct Relu {
   }
 };
 
+// The float sigmoid family (Sigmoid, Swish) in float lanes, faster than widening to double:
+// e^-|z| = 2^k (u + v) and 1 + e^-|z| = s + t as unevaluated sums of floats, both exact, so that a
+// quotient n/(1 + e^-|z|) rounds only in its division and its last correction (correctedQuotient).
+struct LogisticParts {
+  VF u, v;  // e^r = u + v, with e^-|z| = 2^k e^r
+  VF s, t;  // 1 + e^-|z|, to 2^-40 relative
+  VI32 n;   // k
+};
+
+// |z| is clamped to `largest`, past which the caller's results no longer change.
+inline LogisticParts logisticPartsOf(VF z, float largest) {
+  const VF magnitude = absOf(z);
+  const Expm1Reduction e = expm1ReductionOf(-(magnitude > largest ? splat<VF>(largest) : magnitude));
+  // e^r = 1 + p + pError, with p = r - d rounded and its error pError exact (|d| < |r|).
+  const VF p = e.r - e.d;
+  const VF pError = (e.r - p) - e.d;
+  const VF u = p + 1.0f;
+  const VF v = ((1.0f - u) + p) + pError;  // Fast2Sum
+  // The denominator with k raised to -40 at least: below, e^-|z| changes it by less than 2^-40. So
+  // no step meets a subnormal number, which costs a microcode assist on x86; the callers scale the
+  // numerator by 2^k after the division.
+  const VI32 denominatorK = e.n < -40 ? splat<VI32>(-40) : e.n;
+  const VF eh = u * pow2(denominatorK);
+  const VF el = v * pow2(denominatorK);
+  const VF s = eh + 1.0f;
+  return {u, v, s, ((1.0f - s) + eh) + el, e.n};  // Fast2Sum (eh <= 1)
+}
+
+// (n + nLow)/(s + t) = q - (q t - nLow)/s to first order, with q = n/s rounded.
+inline VF correctedQuotient(VF n, VF nLow, VF s, VF t) {
+  const VF q = n / s;
+  return q - (q * t - nLow) * (1.0f / s);
+}
+
 struct Sigmoid {
   static constexpr size_t kGrain = size_t{1} << 14;
 
   // 1/(1 + e^-|x|) or e^-|x|/(1 + e^-|x|): e^-|x| never overflows, and the negative side keeps
-  // full relative accuracy down to the subnormals. Float works in double lanes (expForFloat), so
-  // each float result is rounded about once.
-  template <typename V>
-  static V forward(V x, const Params<V>&) {
-    if constexpr (sizeof(typename VectorOf<V>::T) == 4) {
-      return viaDouble(x, [](VD v) { return forwardOf(v, expForFloat(-absOf(v))); });
-    } else {
-      return forwardOf(x, expOf(-absOf(x)));
-    }
+  // full relative accuracy down to the subnormals.
+  static VD forward(VD x, const Params<VD>&) {
+    return forwardOf(x, expOf(-absOf(x)));
+  }
+  // The same in float lanes, within 1.11 ULP (1.104 the worst over every float): the numerator is
+  // 1, or e^-|x| = 2^k (u + v) with 2^k applied after the division (scaleByPow2Rounded: a subnormal
+  // result rounds once and costs no assist).
+  static VF forward(VF x, const Params<VF>&) {
+    // Past 104, e^-|x| is below half the least subnormal: sigmoid(-Inf) = 0 and sigmoid(+Inf) = 1.
+    const LogisticParts e = logisticPartsOf(x, 104.0f);
+    const auto negative = x < 0.0f;
+    const VF unscaled = correctedQuotient(negative ? e.u : splat<VF>(1.0f), negative ? e.v : splat<VF>(0.0f), e.s, e.t);
+    return scaleByPow2Rounded(unscaled, negative ? e.n : splat<VI32>(0));
   }
   // sigmoid(x) * sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no cancellation in 1 - sigmoid(x).
   template <typename V>
@@ -83,10 +122,6 @@ struct Sigmoid {
     } else {
       return derivativeOf(expOf(-absOf(x)));
     }
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
   template <typename V>
   static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {
@@ -133,10 +168,6 @@ struct Tanh {
       const V a = absOf(x);
       return derivativeOf(expOf(-(a + a)));
     }
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
   // (1 - y)(1 + y) rather than 1 - y^2: exact products near |y| = 1, where 1 - y^2 cancels.
   template <typename V>
@@ -207,10 +238,27 @@ void derivativeLoop(const T* x, T* out, size_t n, double a, double b) {
   mapUnary(x, out, n, [&p](auto v) { return Kernel::derivative(v, p); });
 }
 
+// Whether Kernel has a backward of its own (detected on float vectors): most do not, and their
+// backward is the chain rule, gradOutput * f'(x) rounded to the array's precision.
+template <typename Kernel, typename = void>
+struct HasBackward {
+  static constexpr bool value = false;
+};
+template <typename Kernel>
+struct HasBackward<Kernel, decltype(void(Kernel::backward(VF{}, VF{}, Params<VF>{})))> {
+  static constexpr bool value = true;
+};
+
 template <typename Kernel, typename T>
 void backwardLoop(const T* g, const T* x, T* out, size_t n, double a, double b) {
   const auto p = paramsOf<T>(a, b);
-  mapBinary(g, x, out, n, [&p](auto gv, auto xv) { return Kernel::backward(gv, xv, p); });
+  mapBinary(g, x, out, n, [&p](auto gv, auto xv) {
+    if constexpr (HasBackward<Kernel>::value) {
+      return Kernel::backward(gv, xv, p);
+    } else {
+      return gv * Kernel::derivative(xv, p);
+    }
+  });
 }
 
 template <typename Kernel, typename T>

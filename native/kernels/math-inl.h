@@ -19,6 +19,24 @@ inline V scaleByPow2(V y, I n) {
   return y * pow2(half) * pow2(n - half);
 }
 
+// y * 2^n, correctly rounded, for float y and n in [-252, 0], without a float operation that has
+// a subnormal result: each costs a microcode assist (about 100 cycles) on x86. Vectors in which
+// no lane can end below the normal range (y's biased exponent plus n at least 2, or n = 0) take
+// the exact two-factor product. Otherwise subnormal results are built from their bits:
+// |y| 2^(n+149) < 2^23 is exact, adding 2^23 rounds it to an integer (to nearest even, in the
+// binade where floats are the integers), and that integer is the subnormal's bit pattern (2^23
+// being the least normal's).
+inline VF scaleByPow2Rounded(VF y, VI32 n) {
+  const VI32 exponent = bitCast<VI32>(bitsOf(y) >> 23 & 0xffu);
+  if (!anyLane((exponent + n < 2) & (n < 0))) return scaleByPow2(y, n);
+  const VF scaledUp = absOf(y) * pow2(n + 149 >> 1) * pow2(n + 149 - (n + 149 >> 1));
+  const auto subnormal = scaledUp < 8388608.0f;  // 2^23
+  const VU32 bits = bitsOf(scaledUp + 8388608.0f) - bitsOf(splat<VF>(8388608.0f));
+  const VF built = bitCast<VF>(bits | (bitsOf(y) & VectorOf<VF>::kSignBit));
+  const VI32 normalN = subnormal ? splat<VI32>(0) : n;
+  return subnormal ? built : scaleByPow2(subnormal ? splat<VF>(1.0f) : y, normalN);
+}
+
 // e^x, float: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7 polynomial
 // (Cephes expf coefficients). Inputs are clamped just past the overflow and underflow thresholds
 // so +-Inf give +Inf and 0 through ordinary rounding; NaN propagates through the arithmetic.
@@ -39,6 +57,37 @@ inline VF expOf(VF x) {
   p = p * r + 5.0000001201e-1f;
   const VF y = p * r2 + r + 1.0f;
   return scaleByPow2(y, n);
+}
+
+// The float reduction of expm1Of (activations/exponential-inl.h) and the float sigmoid, for z <= 0:
+// z = k ln2 + r - rExcess with ln2 split so that its low part is positive (r keeps the sign of a
+// zero z) and k times its 15-bit high part exact, and e^(r - rExcess) - 1 = r - d to well below a
+// float ULP, with expOf's polynomial P: d = rExcess e^r - r^2 P(r) (e^r ~ 1 + r is enough for so
+// small a term), whose error is relative to r^2 P, so tiny |r| (subnormals included) come out exact.
+struct Expm1Reduction {
+  VF k;    // k as a float
+  VI32 n;  // k as an integer
+  VF r;
+  VF d;
+};
+
+inline Expm1Reduction expm1ReductionOf(VF z) {
+  constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
+  const VF shifted = z * 1.44269504088896341f + kRoundingShift;
+  const VF k = shifted - kRoundingShift;
+  const VI32 n = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
+  // ln2 = 0.693145751953125 (15 bits: k times it is exact, and so is the subtraction) + 1.4286068e-6
+  const VF hi = z - k * 0.693145751953125f;
+  const VF lo = k * 1.4286068e-6f;
+  const VF r = hi - lo;
+  const VF rExcess = (r - hi) + lo;  // r less the exact hi - lo
+  VF poly = splat<VF>(1.9875691500e-4f);
+  poly = poly * r + 1.3981999507e-3f;
+  poly = poly * r + 8.3334519073e-3f;
+  poly = poly * r + 4.1665795894e-2f;
+  poly = poly * r + 1.6666665459e-1f;
+  poly = poly * r + 5.0000001201e-1f;
+  return {k, n, r, (rExcess + rExcess * r) - poly * (r * r)};
 }
 
 // e^x in double lanes: the reduction of the float expOf with ln2 split as in fdlibm, then

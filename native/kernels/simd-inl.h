@@ -52,6 +52,10 @@ template <>
 struct VectorOf<VU32> {
   using T = uint32_t;
 };
+template <>
+struct VectorOf<VI32> {
+  using T = int32_t;
+};
 
 template <typename V>
 constexpr size_t kLanes = sizeof(V) / sizeof(typename VectorOf<V>::T);
@@ -158,6 +162,30 @@ inline VF viaDouble(VF x, F f) {
   return static_cast<float>(f(static_cast<double>(x)));
 #endif
 }
+
+// Whether any lane of a comparison's mask is set: a branch around work that rare lanes need.
+#if KINDLING_VECTOR_BYTES && defined(__x86_64__)
+inline bool anyLane(VI32 mask) {
+#if KINDLING_VECTOR_BYTES == 16
+  return _mm_movemask_ps(bitCast<__m128>(mask)) != 0;
+#elif KINDLING_VECTOR_BYTES == 32
+  return _mm256_movemask_ps(bitCast<__m256>(mask)) != 0;
+#else
+  return _mm512_test_epi32_mask(bitCast<__m512i>(mask), bitCast<__m512i>(mask)) != 0;
+#endif
+}
+#elif KINDLING_VECTOR_BYTES
+inline bool anyLane(VI32 mask) {
+  for (size_t i = 0; i < kLanes<VF>; i++) {
+    if (mask[i]) return true;
+  }
+  return false;
+}
+#else
+inline bool anyLane(bool mask) {
+  return mask;
+}
+#endif
 
 // 32 x 32 -> 64-bit products of every lane with a constant, split into high and low words: the
 // core of Philox. x86 multiplies the even 32-bit lanes into 64-bit products in one instruction

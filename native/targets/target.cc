@@ -4,6 +4,8 @@
 // compiled for a higher level can stand in for a lower level's copy at link time.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 
 #if KINDLING_VECTOR_BYTES && defined(__x86_64__)
 #include <immintrin.h>  // always-inline intrinsics only: nothing of it is emitted out of line
@@ -12,6 +14,7 @@
 #include "kernels/activation_list.h"
 #include "kernels/axis.h"
 #include "kernels/elementwise.h"
+#include "kernels/linalg.h"
 #include "kernels/random.h"
 #include "targets/targets.h"
 
@@ -33,6 +36,9 @@ namespace {
 // prelu and rrelu
 #include "kernels/prelu-inl.h"
 
+// orthogonal: the QR's update kernel
+#include "kernels/linalg-inl.h"
+
 constexpr ActivationKernels kActivations[] = {
 #define KINDLING_KERNELS_OF(name, Kernel) kernelsOf<Kernel>(),
     KINDLING_ACTIVATIONS(KINDLING_KERNELS_OF)
@@ -50,6 +56,9 @@ const KernelTables& kernelTables() {
 
       // prelu and rrelu
       kPreluKernels,
+
+      // orthogonal
+      &kLinalgKernels,
   };
   return kTables;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kernels/elementwise.h"
+#include "kernels/linalg.h"
 #include "kernels/random.h"
 
 namespace kindling {
@@ -33,6 +34,9 @@ struct KernelTables {
                        size_t inner);
   };
   Prelu prelu;
+
+  // orthogonal: the update kernel the QR (native/linalg.cc) runs on
+  const LinalgKernels* linalg;
 };
 
 }  // namespace kindling

@@ -3,42 +3,24 @@
  * native/kernels/activations/exponential-inl.h, operation for operation, so that every backend
  * gives the same bits. The reasons behind each step are written there.
  */
-import { exp32, exp64, powersOfTwo } from '../math.js';
+import { exp32, exp64, expm1Parts, expm1Reduction32, powersOfTwo } from '../math.js';
 import type { ScalarActivation } from '../activations.js';
 
 const f = Math.fround;
 
-// The exponents expm1 meets after its clamps: k in [-37, 128] (float) and [-58, 1024] (double).
-const POW2_MIN = -1024;
-const POW2 = powersOfTwo(POW2_MIN, 1024);
+// The exponents expm1 meets on x <= 0 after its clamp: k in [-37, 0] (float) and [-58, 0] (double).
+const POW2_MIN = -58;
+const POW2 = powersOfTwo(POW2_MIN, 58);
 const pow2 = (m: number): number => POW2[m - POW2_MIN]!;
 
-const SHIFT_32 = 12582912; // 1.5 * 2^23
-const LOG2E_32 = f(1.44269504088896341);
-const LN2_HI_32 = 0.693145751953125;
-const LN2_LO_32 = f(1.4286068e-6);
-const EXPM1_32 = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
-
-/** e^x - 1 in float32 arithmetic, with full relative accuracy near 0; x must be a float32 value. */
+/** e^x - 1 for x <= 0 in float32 arithmetic, with full relative accuracy near 0; x must be a float32 value. */
 export function expm132(x: number): number {
   if (x !== x) return x;
-  const clamped = x > 89 ? 89 : x < -25 ? -25 : x;
-  const shifted = f(f(clamped * LOG2E_32) + SHIFT_32);
-  const k = f(shifted - SHIFT_32);
-  const hi = f(clamped - f(k * LN2_HI_32));
-  const lo = f(k * LN2_LO_32);
-  const r = f(hi - lo);
-  const rExcess = f(f(r - hi) + lo);
-  let poly = EXPM1_32[0]!;
-  for (let i = 1; i < EXPM1_32.length; i++) poly = f(f(poly * r) + EXPM1_32[i]!);
-  const d = f(f(rExcess + f(rExcess * r)) - f(poly * f(r * r)));
-  const p = f(r - d);
+  const k = expm1Reduction32(x < -25 ? -25 : x);
+  const p = f(expm1Parts.r - expm1Parts.d);
   const twoToMinusK = pow2(-k);
-  const mHigh = k > 24 ? -1 : k < -24 ? twoToMinusK : f(twoToMinusK - 1);
-  const mLow = k > 24 ? twoToMinusK : k < -24 ? -1 : 0;
-  const sum = k === 1 && r < -0.25 ? f(f(r - mHigh) - d) : f(f(p - mLow) - mHigh);
-  const half = k >> 1;
-  return f(f(sum * pow2(half)) * pow2(k - half));
+  const sum = k < -24 ? f(f(p + 1) - twoToMinusK) : f(p - f(twoToMinusK - 1));
+  return f(sum * pow2(k));
 }
 
 const SHIFT_64 = 6755399441055744; // 1.5 * 2^52
@@ -50,10 +32,10 @@ const EXPM1_64 = [
   1 / 6, 0.5,
 ];
 
-/** e^x - 1 in float64 arithmetic, with full relative accuracy near 0. */
+/** e^x - 1 for x <= 0 in float64 arithmetic, with full relative accuracy near 0. */
 export function expm164(x: number): number {
   if (x !== x) return x;
-  const clamped = x > 710 ? 710 : x < -40 ? -40 : x;
+  const clamped = x < -40 ? -40 : x;
   const shifted = clamped * 1.4426950408889634 + SHIFT_64;
   const k = shifted - SHIFT_64;
   const hi = clamped - k * LN2_HI_64;
@@ -65,11 +47,8 @@ export function expm164(x: number): number {
   const d = rExcess + rExcess * r - poly * (r * r);
   const p = r - d;
   const twoToMinusK = pow2(-k);
-  const mHigh = k > 53 ? -1 : k < -53 ? twoToMinusK : twoToMinusK - 1;
-  const mLow = k > 53 ? twoToMinusK : k < -53 ? -1 : 0;
-  const sum = k === 1 && r < -0.25 ? r - mHigh - d : p - mLow - mHigh;
-  const half = k >> 1;
-  return sum * pow2(half) * pow2(k - half);
+  const sum = k < -53 ? p + 1 - twoToMinusK : p - (twoToMinusK - 1);
+  return sum * pow2(k);
 }
 
 function eluDerivative32(x: number, alpha: number): number {
@@ -85,8 +64,6 @@ const elu = {
   forward64: (x, alpha) => (x > 0 ? x : alpha * expm164(x)),
   derivative32: eluDerivative32,
   derivative64: eluDerivative64,
-  backward32: (g, x, alpha) => f(g * eluDerivative32(x, alpha)),
-  backward64: (g, x, alpha) => g * eluDerivative64(x, alpha),
   backwardFromOutput32: (g, y, alpha) => f(g * (y > 0 ? 1 : f(y + alpha))),
   backwardFromOutput64: (g, y, alpha) => g * (y > 0 ? 1 : y + alpha),
 } satisfies ScalarActivation;
@@ -110,8 +87,6 @@ const selu = {
   forward64: (x) => (x > 0 ? x * SELU_SCALE_64 : expm164(x) * SELU_SCALE_ALPHA_64),
   derivative32: seluDerivative32,
   derivative64: seluDerivative64,
-  backward32: (g, x) => f(g * seluDerivative32(x)),
-  backward64: (g, x) => g * seluDerivative64(x),
 } satisfies ScalarActivation;
 
 function celuDerivative32(x: number, alpha: number): number {
@@ -127,8 +102,6 @@ const celu = {
   forward64: (x, alpha) => (x > 0 ? x : alpha * expm164(x / alpha)),
   derivative32: celuDerivative32,
   derivative64: celuDerivative64,
-  backward32: (g, x, alpha) => f(g * celuDerivative32(x, alpha)),
-  backward64: (g, x, alpha) => g * celuDerivative64(x, alpha),
 } satisfies ScalarActivation;
 
 const exponentialKernel = {
@@ -136,8 +109,6 @@ const exponentialKernel = {
   forward64: exp64,
   derivative32: exp32,
   derivative64: exp64,
-  backward32: (g, x) => f(g * exp32(x)),
-  backward64: (g, x) => g * exp64(x),
   backwardFromOutput32: (g, y) => f(g * y),
   backwardFromOutput64: (g, y) => g * y,
 } satisfies ScalarActivation;

@@ -304,15 +304,11 @@ export const gelu = {
     forward64: (x) => geluForward(x, GELU_DOUBLE),
     derivative32: geluDerivative32,
     derivative64: geluDerivative64,
-    backward32: (g, x) => f(g * geluDerivative32(x)),
-    backward64: (g, x) => g * geluDerivative64(x),
   },
   geluTanh: {
     forward32: (x) => f(geluTanhForward(x, GELU_TANH_FLOAT)),
     forward64: (x) => geluTanhForward(x, GELU_TANH_DOUBLE),
     derivative32: geluTanhDerivative32,
     derivative64: geluTanhDerivative64,
-    backward32: (g, x) => f(g * geluTanhDerivative32(x)),
-    backward64: (g, x) => g * geluTanhDerivative64(x),
   },
 } satisfies Record<string, ScalarActivation>;

@@ -2,11 +2,12 @@
  * The logistic group's kernels (swish, which silu runs at beta = 1, softplus, logSigmoid, mish and
  * tanhShrink): the TypeScript twin of native/kernels/activations/logistic-inl.h, operation for
  * operation. The derivatives and tanhShrink compute in double and round once for float32; the
- * float32 forward passes of swish and mish take e^-|x| from exp32 and the rest in double; softplus
- * and logSigmoid run in float32 arithmetic for float32 (see the native twin for why).
+ * float32 forward pass of swish runs in float32 arithmetic with exact error terms (math.ts's
+ * logisticParts32); mish's takes e^-|x| from exp32 and the rest in double; softplus and logSigmoid
+ * run in float32 arithmetic for float32 (see the native twin for why).
  */
 import type { Scalar, ScalarActivation } from '../activations.js';
-import { copySign, exp32, exp64, log32, log64, tanhNearZero64 } from '../math.js';
+import { copySign, correctedQuotient32, exp32, exp64, log32, log64, logisticParts, logisticParts32, scaleByPow2For32, tanhNearZero64 } from '../math.js';
 
 const f = Math.fround;
 
@@ -34,13 +35,11 @@ interface Body {
   readonly derivative: (x: number, a: number, b: number) => number;
 }
 
-/** Derivative and backward from a double derivative, rounded once for float32. */
+/** The derivatives from a double derivative, rounded once for float32. */
 function derivativeInDouble(derivative: Body['derivative']) {
   return {
     derivative32: (x: number, a: number, b: number) => f(derivative(x, a, b)),
     derivative64: derivative,
-    backward32: (g: number, x: number, a: number, b: number) => f(g * f(derivative(x, a, b))),
-    backward64: (g: number, x: number, a: number, b: number) => g * derivative(x, a, b),
   };
 }
 
@@ -124,7 +123,21 @@ const SILU_ROOT_HI = -1.2784645427610737;
 const SILU_ROOT_LO = -1.0946994183093437e-16;
 const SILU_EXP_ROOT = 0.2784645427610738;
 
-const swish = fromExpOfMinusAbs({
+/** swish's float32 forward pass in float32 arithmetic (native Swish::forward on float lanes). */
+function swishForward32(x: number, beta: number): number {
+  const z = beta === 0 ? 0 : f(beta * x);
+  logisticParts32(z, 174);
+  const { s, t, k } = logisticParts;
+  const negative = z < 0;
+  const halved = k < 0;
+  const u = halved ? f(logisticParts.u * 0.5) : logisticParts.u;
+  const v = halved ? f(logisticParts.v * 0.5) : logisticParts.v;
+  const unscaled = correctedQuotient32(negative ? f(x * u) : x, negative ? f(x * v) : 0, s, t);
+  const y = negative ? scaleByPow2For32(unscaled, halved ? k + 1 : k) : unscaled;
+  return z < -174 ? copySign(0, x) : Math.abs(x) === Infinity || x === 0 ? x : y;
+}
+
+const swishInDouble = fromExpOfMinusAbs({
   zOf32: (x, beta) => (beta === 0 ? 0 : f(beta * x)),
   zOf64: (x, beta) => (beta === 0 ? 0 : beta * x),
   formula(path, x, z, mantissa, scale) {
@@ -144,6 +157,7 @@ const swish = fromExpOfMinusAbs({
     return x === x ? slope : x;
   },
 });
+const swish: ScalarActivation = { ...swishInDouble, forward32: swishForward32 };
 
 const softplus = forwardInOwnPrecision(
   (x, beta, threshold) => {

@@ -15,8 +15,6 @@ const leakyRelu = {
   forward64: (x, slope) => (x > 0 ? x : x * slope),
   derivative32: leakyReluDerivative,
   derivative64: leakyReluDerivative,
-  backward32: (g, x, slope) => f(g * leakyReluDerivative(x, slope)),
-  backward64: (g, x, slope) => g * leakyReluDerivative(x, slope),
 } satisfies ScalarActivation;
 
 const clamp = (x: number, low: number, high: number): number => (x <= low ? low : x >= high ? high : x);
@@ -26,8 +24,6 @@ const hardTanh = {
   forward64: clamp,
   derivative32: hardTanhDerivative,
   derivative64: hardTanhDerivative,
-  backward32: (g, x, low, high) => f(g * hardTanhDerivative(x, low, high)),
-  backward64: (g, x, low, high) => g * hardTanhDerivative(x, low, high),
 } satisfies ScalarActivation;
 
 /** relu6(s), NaN passing through. */
@@ -40,8 +36,6 @@ const hardSigmoid = {
   forward64: (x) => relu6(x + 3) / 6,
   derivative32: hardSigmoidDerivative32,
   derivative64: hardSigmoidDerivative64,
-  backward32: (g, x) => f(g * hardSigmoidDerivative32(x)),
-  backward64: (g, x) => g * hardSigmoidDerivative64(x),
 } satisfies ScalarActivation;
 
 const hardSwishDerivative32 = (x: number): number => (x < -3 ? 0 : x <= 3 ? f(f(f(x + x) + 3) / 6) : nanOr(x, 1));
@@ -51,8 +45,6 @@ const hardSwish = {
   forward64: (x) => (x <= -3 ? -0 : x * (relu6(x + 3) / 6)),
   derivative32: hardSwishDerivative32,
   derivative64: hardSwishDerivative64,
-  backward32: (g, x) => f(g * hardSwishDerivative32(x)),
-  backward64: (g, x) => g * hardSwishDerivative64(x),
 } satisfies ScalarActivation;
 
 const outside = (x: number, lambda: number): boolean => x > lambda || x < -lambda;
@@ -62,8 +54,6 @@ const softShrink = {
   forward64: (x, lambda) => (x > lambda ? x - lambda : x < -lambda ? x + lambda : nanOr(x, 0)),
   derivative32: shrinkDerivative,
   derivative64: shrinkDerivative,
-  backward32: (g, x, lambda) => f(g * shrinkDerivative(x, lambda)),
-  backward64: (g, x, lambda) => g * shrinkDerivative(x, lambda),
 } satisfies ScalarActivation;
 
 const hardShrinkForward = (x: number, lambda: number): number => (outside(x, lambda) ? x : nanOr(x, 0));
@@ -72,8 +62,6 @@ const hardShrink = {
   forward64: hardShrinkForward,
   derivative32: shrinkDerivative,
   derivative64: shrinkDerivative,
-  backward32: (g, x, lambda) => f(g * shrinkDerivative(x, lambda)),
-  backward64: (g, x, lambda) => g * shrinkDerivative(x, lambda),
 } satisfies ScalarActivation;
 
 const thresholdForward = (x: number, threshold: number, value: number): number => (x > threshold ? x : nanOr(x, value));
@@ -83,8 +71,6 @@ const threshold = {
   forward64: thresholdForward,
   derivative32: thresholdDerivative,
   derivative64: thresholdDerivative,
-  backward32: (g, x, t) => f(g * thresholdDerivative(x, t)),
-  backward64: (g, x, t) => g * thresholdDerivative(x, t),
 } satisfies ScalarActivation;
 
 /** x / (1 + |x|) in float64, +-1 at +-Inf; float32 rounds this once (see piecewise-inl.h). */
@@ -99,8 +85,6 @@ const softsign = {
   forward64: softsignForward,
   derivative32: softsignDerivative32,
   derivative64: softsignDerivative,
-  backward32: (g, x) => f(g * softsignDerivative32(x)),
-  backward64: (g, x) => g * softsignDerivative(x),
 } satisfies ScalarActivation;
 
 export const piecewise = { leakyRelu, hardTanh, hardSigmoid, hardSwish, softShrink, hardShrink, threshold, softsign };

@@ -3,49 +3,27 @@
 // lib/fallback/activations/exponential.ts, operation for operation.
 // Included by activations-inl.h, inside the target's namespace.
 
-// e^x - 1, float. The reduction of expOf, x = k ln2 + r with |r| <= ln2/2, but with ln2 split so
-// that its low part is positive (r keeps the sign of a zero x) and with the rounding error of
-// r = hi - lo carried along; expm1(r) = r + r^2 P(r) with expOf's polynomial P, whose error is
-// relative to r^2 P, so tiny |r| (subnormals included) come out exact. Then
-// e^x - 1 = 2^k (expm1(r) - (2^-k - 1)), summed so that nothing cancels (as in fdlibm's s_expm1f.c):
-// for k = 1 and r < -1/4 the sum starts from r + 1/2, which is exact; where 2^-k - 1 is not a float
-// (|k| > 24) it is split in two parts added in order. Within 1.02 ULP (the worst measured, on 2^22
-// points of [-20, 88.7] and the mpmath references); -Inf gives -1, +Inf gives +Inf, NaN propagates.
+// e^x - 1 for x <= 0, float: the only side elu, selu and celu need (positive x give values they
+// discard). With expm1ReductionOf (math-inl.h), e^x - 1 = 2^k (expm1(r) - (2^-k - 1)), summed so
+// that nothing cancels (as in fdlibm's s_expm1f.c); where 2^-k - 1 is not a float (k < -24) the sum
+// is (expm1(r) + 1) - 2^-k instead. Within 1.02 ULP (the worst measured, on 2^22 points of [-20, 0]
+// and the mpmath references); -Inf gives -1, NaN propagates.
 inline VF expm1Of(VF x) {
-  constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23
-  // Below -25 the result is -1 in float; above 89 it overflows.
-  const VF clamped = x > 89.0f ? splat<VF>(89.0f) : (x < -25.0f ? splat<VF>(-25.0f) : x);
-  const VF shifted = clamped * 1.44269504088896341f + kRoundingShift;
-  const VF k = shifted - kRoundingShift;
-  const VI32 n = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
-  // ln2 = 0.693145751953125 (15 bits: k times it is exact, and so is the subtraction) + 1.4286068e-6
-  const VF hi = clamped - k * 0.693145751953125f;
-  const VF lo = k * 1.4286068e-6f;
-  const VF r = hi - lo;
-  const VF rExcess = (r - hi) + lo;  // r less the exact hi - lo
-  VF poly = splat<VF>(1.9875691500e-4f);
-  poly = poly * r + 1.3981999507e-3f;
-  poly = poly * r + 8.3334519073e-3f;
-  poly = poly * r + 4.1665795894e-2f;
-  poly = poly * r + 1.6666665459e-1f;
-  poly = poly * r + 5.0000001201e-1f;
-  // expm1(r - rExcess) = r - d with d = rExcess e^r - r^2 P(r) (e^r ~ 1 + r is enough for so small a term)
-  const VF d = (rExcess + rExcess * r) - poly * (r * r);
-  const VF p = r - d;
-  const VF twoToMinusK = scaleByPow2(splat<VF>(1.0f), -n);
-  const VF mHigh = k > 24.0f ? splat<VF>(-1.0f) : (k < -24.0f ? twoToMinusK : twoToMinusK - 1.0f);
-  const VF mLow = k > 24.0f ? twoToMinusK : (k < -24.0f ? splat<VF>(-1.0f) : splat<VF>(0.0f));
-  const VF sum = (k == 1.0f) & (r < -0.25f) ? (r - mHigh) - d : (p - mLow) - mHigh;
-  return scaleByPow2(sum, n);
+  const VF clamped = x < -25.0f ? splat<VF>(-25.0f) : x;  // below -25 the result is -1 in float
+  const Expm1Reduction e = expm1ReductionOf(clamped);
+  const VF p = e.r - e.d;
+  // k is in [-37, 0], so 2^-k and 2^k are normal numbers and each applies in one product.
+  const VF twoToMinusK = pow2(-e.n);
+  const VF sum = e.k < -24.0f ? (p + 1.0f) - twoToMinusK : p - (twoToMinusK - 1.0f);
+  return sum * pow2(e.n);
 }
 
-// e^x - 1, double: the same with expOf's ln2 split (fdlibm's, low part positive) and Taylor
-// series, and 2^-k - 1 exact for |k| <= 53. Within 0.79 ULP (the worst measured against the mpmath
-// references).
+// e^x - 1 for x <= 0, double: the same with expOf's ln2 split (fdlibm's, low part positive) and
+// Taylor series, and 2^-k - 1 exact for k >= -53. Within 0.79 ULP (the worst measured against the
+// mpmath references).
 inline VD expm1Of(VD x) {
   constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 * 2^52
-  // Below -40 the result is -1 in double; above 710 it overflows.
-  const VD clamped = x > 710.0 ? splat<VD>(710.0) : (x < -40.0 ? splat<VD>(-40.0) : x);
+  const VD clamped = x < -40.0 ? splat<VD>(-40.0) : x;  // below -40 the result is -1 in double
   const VD shifted = clamped * 1.4426950408889634 + kRoundingShift;
   const VD k = shifted - kRoundingShift;
   const VI64 n = bitCast<VI64>(bitsOf(shifted) - bitsOf(splat<VD>(kRoundingShift)));
@@ -67,11 +45,9 @@ inline VD expm1Of(VD x) {
   poly = poly * r + 0.5;
   const VD d = (rExcess + rExcess * r) - poly * (r * r);
   const VD p = r - d;
-  const VD twoToMinusK = scaleByPow2(splat<VD>(1.0), -n);
-  const VD mHigh = k > 53.0 ? splat<VD>(-1.0) : (k < -53.0 ? twoToMinusK : twoToMinusK - 1.0);
-  const VD mLow = k > 53.0 ? twoToMinusK : (k < -53.0 ? splat<VD>(-1.0) : splat<VD>(0.0));
-  const VD sum = (k == 1.0) & (r < -0.25) ? (r - mHigh) - d : (p - mLow) - mHigh;
-  return scaleByPow2(sum, n);
+  const VD twoToMinusK = pow2(-n);  // k in [-58, 0]
+  const VD sum = k < -53.0 ? (p + 1.0) - twoToMinusK : p - (twoToMinusK - 1.0);
+  return sum * pow2(n);
 }
 
 // alpha (e^x - 1) for x <= 0, x above: PyTorch's elu. At 0 the left branch, as PyTorch:
@@ -88,10 +64,6 @@ struct Elu {
   static V derivative(V x, const Params<V>& p) {
     using T = typename VectorOf<V>::T;
     return x > T(0) ? splat<V>(1) : p.a * expOf(x);
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
   // alpha e^x = y + alpha on the left branch: PyTorch's elu_backward with is_result.
   template <typename V>
@@ -131,10 +103,6 @@ struct Selu {
     using C = SeluConstants<T>;
     return x > T(0) ? splat<V>(C::kScale) : expOf(x) * C::kScaleAlpha;
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // max(0, x) + min(0, alpha (e^(x/alpha) - 1)) for alpha > 0: x above 0, alpha expm1(x/alpha) below
@@ -154,10 +122,6 @@ struct Celu {
     using T = typename VectorOf<V>::T;
     return x > T(0) ? splat<V>(1) : expOf(x / p.a);
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // e^x (Keras's "exponential"): its own derivative, so backward from y = e^x is gradOutput * y.
@@ -172,10 +136,6 @@ struct Exponential {
   template <typename V>
   static V derivative(V x, const Params<V>&) {
     return expOf(x);
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
   template <typename V>
   static V backwardFromOutput(V gradOutput, V y, const Params<V>&) {

@@ -350,10 +350,6 @@ struct Gelu {
   static VF derivative(VF x, const Params<VF>&) {
     return geluMath::inDouble(x, [](VD v) { return geluMath::geluDerivative<geluMath::GeluFloat>(v); });
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 struct GeluTanh {
@@ -368,9 +364,5 @@ struct GeluTanh {
   }
   static VF derivative(VF x, const Params<VF>&) {
     return geluMath::inDouble(x, [](VD v) { return geluMath::geluTanhDerivative<geluMath::GeluTanhFloat>(v); });
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 };

@@ -1,11 +1,11 @@
 // The logistic group: swish (silu is swish at beta = 1), softplus, logSigmoid, mish and tanhShrink.
 // The float64 kernels compute in double. The float32 derivatives (and tanhShrink) widen their lanes
 // to double, run the float64 code and round once, within about half an ULP: float arithmetic could
-// not keep relative accuracy near the zeros of silu' and mish'. The float32 forward passes of
-// swish and mish take e^-|x| from the float expOf and the rest in double: in float, x * sigmoid(x)
-// rounds four times and misses the 2-ULP target even with a correctly rounded e^x. softplus and
-// logSigmoid have no such product and stay in float. The fallback twin is
-// lib/fallback/activations/logistic.ts. Included by activations-inl.h, inside the target's namespace.
+// not keep relative accuracy near the zeros of silu' and mish'. The float32 forward pass of swish
+// runs in float lanes with the sigmoid's exact error terms (logisticPartsOf, activations-inl.h);
+// mish's takes e^-|x| from the float expOf and the rest in double. softplus and logSigmoid stay in
+// float. The fallback twin is lib/fallback/activations/logistic.ts. Included by activations-inl.h,
+// inside the target's namespace.
 
 // Float vectors as two halves of double lanes and back, by shuffles (KINDLING_LOW_LANES and
 // KINDLING_HIGH_LANES: simd-inl.h); in scalar code a float is one half.
@@ -58,10 +58,6 @@ struct DerivativeInDouble {
   }
   static VF derivative(VF x, const Params<VF>& p) {
     return inDouble(p, [](const Params<VD>& q, VD v) { return Body::derivative(v, q); }, x);
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 };
 
@@ -229,7 +225,27 @@ struct SwishBody {
     return x == x ? slope : x;
   }
 };
-struct Swish : FromExpOfMinusAbs<SwishBody> {};
+// The float32 forward pass in float lanes (logisticPartsOf, activations-inl.h): x / (s + t) for
+// z >= 0 and x (u + v) 2^k / (s + t) below, with 2^k applied after the division. For k < 0 the
+// numerator takes (u + v)/2 and 2^(k+1), so x u never overflows (u <= 1 when k = 0). Below
+// z = -174 the result is a zero of x's sign: |x| e^-174 is below half the least subnormal for
+// every |x| < 2^101, and larger |x| give z far below -174 unless |beta| < 1e-28. Infinite x where
+// z >= 0, and zeros, are their own results.
+struct Swish : FromExpOfMinusAbs<SwishBody> {
+  using FromExpOfMinusAbs<SwishBody>::forward;
+  static VF forward(VF x, const Params<VF>& p) {
+    const VF z = SwishBody::zOf(x, p);
+    const LogisticParts e = logisticPartsOf(z, 174.0f);
+    const auto negative = z < 0.0f;
+    const auto halved = e.n < 0;
+    const VF u = halved ? e.u * 0.5f : e.u;
+    const VF v = halved ? e.v * 0.5f : e.v;
+    const VF unscaled = correctedQuotient(negative ? x * u : x, negative ? x * v : splat<VF>(0.0f), e.s, e.t);
+    const VF y = scaleByPow2Rounded(unscaled, negative ? (halved ? e.n + 1 : e.n) : splat<VI32>(0));
+    const auto passThrough = (absOf(x) == __builtin_inff()) | (x == 0.0f);  // +-Inf where z >= 0, and +-0
+    return z < -174.0f ? copySign(splat<VF>(0.0f), x) : (passThrough ? x : y);
+  }
+};
 
 // softplus(x) = x where z = beta x > threshold (as PyTorch), else ln(1 + e^z) / beta, computed as
 // (max(z, 0) + ln(1 + e^-|z|)) / beta so that nothing overflows whatever the threshold. The float32

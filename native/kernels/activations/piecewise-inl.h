@@ -23,10 +23,6 @@ struct LeakyRelu {
     using T = typename VectorOf<V>::T;
     return x > T(0) ? splat<V>(1) : nanOr(x, p.a);
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // Clamped to [a, b] = [minVal, maxVal]; NaN passes. The derivative is 1 strictly inside and 0 at
@@ -41,10 +37,6 @@ struct HardTanh {
   template <typename V>
   static V derivative(V x, const Params<V>& p) {
     return (x > p.a) & (x < p.b) ? splat<V>(1) : nanOr(x, splat<V>(0));
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 };
 
@@ -62,10 +54,6 @@ struct HardSigmoid {
   static V derivative(V x, const Params<V>&) {
     using T = typename VectorOf<V>::T;
     return (x > T(-3)) & (x < T(3)) ? splat<V>(T(1) / T(6)) : nanOr(x, splat<V>(0));
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 };
 
@@ -88,10 +76,6 @@ struct HardSwish {
     const V inside = (x + x + T(3)) / T(6);  // not x/3 + 1/2, which cancels near x = -3/2
     return x < T(-3) ? splat<V>(0) : (x <= T(3) ? inside : nanOr(x, splat<V>(1)));
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // x - lambda above lambda, x + lambda below -lambda, else 0 (a = lambda >= 0); derivative 1 where
@@ -107,10 +91,6 @@ struct SoftShrink {
   static V derivative(V x, const Params<V>& p) {
     return (x > p.a) | (x < -p.a) ? splat<V>(1) : nanOr(x, splat<V>(0));
   }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
-  }
 };
 
 // x where |x| > lambda, else 0 (a = lambda >= 0); derivative 1 there, else 0.
@@ -124,10 +104,6 @@ struct HardShrink {
   template <typename V>
   static V derivative(V x, const Params<V>& p) {
     return (x > p.a) | (x < -p.a) ? splat<V>(1) : nanOr(x, splat<V>(0));
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 };
 
@@ -143,10 +119,6 @@ struct Threshold {
   template <typename V>
   static V derivative(V x, const Params<V>& p) {
     return x > p.a ? splat<V>(1) : nanOr(x, splat<V>(0));
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 };
 
@@ -171,10 +143,6 @@ struct Softsign {
     } else {
       return derivativeOf(x);
     }
-  }
-  template <typename V>
-  static V backward(V gradOutput, V x, const Params<V>& p) {
-    return gradOutput * derivative(x, p);
   }
 
  private:
