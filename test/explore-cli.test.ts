@@ -119,7 +119,7 @@ describe('kindling explore, in process', () => {
 
 describe('kindling explore, as a command in child processes', () => {
   const cli = join(ROOT, 'dist', 'cjs', 'cli.js');
-  const args = ['explore', '--depth', '5', '--width', '64', '--batch', '8', '--activation', 'tanh,relu', '--init', 'zeros,normal:std=1,kaimingNormal', '--train', '--train-depth', '3', '--train-width', '8', '--steps', '40', '--json', '--quiet'];
+  const args = ['explore', '--depth', '5', '--width', '64', '--batch', '8', '--activation', 'tanh,relu', '--init', 'zeros,normal:std=1,kaimingNormal,orthogonal', '--train', '--train-depth', '3', '--train-width', '8', '--steps', '40', '--json', '--quiet'];
   const runChild = (argv: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...argv], { cwd: ROOT, env: cleanEnv(env), encoding: 'utf8' });
 
   it('starts with a #!/usr/bin/env node line, for the package.json bin', () => {
@@ -136,7 +136,7 @@ describe('kindling explore, as a command in child processes', () => {
     expect(onFallback.status, onFallback.stderr).toBe(0);
     expect(onNative.stdout).toBe(onFallback.stdout);
     const result = JSON.parse(onNative.stdout);
-    expect(result.configurations.map((c: { verdict: string }) => c.verdict)).toEqual(['symmetric', 'saturated', 'healthy', 'symmetric', 'exploding', 'healthy']);
+    expect(result.configurations.map((c: { verdict: string }) => c.verdict)).toEqual(['symmetric', 'saturated', 'healthy', 'healthy', 'symmetric', 'exploding', 'healthy', 'healthy']);
   });
 
   it('names the backend in the report, and exits 2 without a stack trace on a bad option', () => {

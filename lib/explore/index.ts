@@ -12,9 +12,8 @@ import { createAxisActivations } from '../axis-activations.js';
 import { activeKernels } from '../backend.js';
 import type { Dtype } from '../random/distributions.js';
 import { Generator } from '../random/generator.js';
-import { initializerNames } from '../spec/initializers.js';
 import { options as checkOptions, rangeError, typeError } from '../validate.js';
-import { type ActivationChoice, type Choice, type InitializerChoice, activationChoices, initializerChoice, parseChoice } from './choices.js';
+import { type ActivationChoice, type Choice, type InitializerChoice, activationChoices, initializerChoice } from './choices.js';
 import { STREAMS, probe } from './probe.js';
 import { type GainAdvice, adviseGain } from './recommend.js';
 import { DEFAULT_TRAIN, type TrainSettings, type TrainingCurve, train } from './train.js';
@@ -151,11 +150,6 @@ function trainSettings(value: unknown): TrainSettings | null {
   };
 }
 
-/** The default initializers that this version's table has ('orthogonal' joins as soon as its row exists). */
-function defaultInitializers(): string[] {
-  return DEFAULTS.initializers.filter((choice) => (initializerNames as readonly string[]).includes(parseChoice(choice, 'initializer').name));
-}
-
 /** Runs the explorer: validates every option first, then each configuration in turn. */
 export function explore(options?: ExploreOptions): ExploreResult {
   const given = checkOptions(options, 'explore options', OPTION_NAMES);
@@ -176,7 +170,7 @@ export function explore(options?: ExploreOptions): ExploreResult {
   const training = trainSettings(given.train);
 
   const activations = activationChoices(list(given.activations, 'activations', DEFAULTS.activations), createActivations(kernels ?? activeKernels()));
-  const initializers = list(given.initializers, 'initializers', defaultInitializers()).map((value, i) =>
+  const initializers = list(given.initializers, 'initializers', DEFAULTS.initializers).map((value, i) =>
     initializerChoice(value, `initializers[${i}]`, [width, width]),
   );
   const bias = initializerChoice(given.bias ?? DEFAULTS.bias, 'bias', [width]);
