@@ -470,6 +470,8 @@ if (native) {
 // ---- PyTorch, after the kindling contenders, on inputs of the same distribution ----
 
 interface PeerResult {
+  /** 'torch' or 'numpy' (numpy's rows: one ufunc with out=, one thread). */
+  readonly library: 'torch' | 'numpy';
   readonly activation: string;
   readonly size: number;
   readonly threads: number;
@@ -508,7 +510,7 @@ Against PyTorch ${peers.torch.version} (CPU kernels, aten .out overloads), same 
 `);
     console.log('| activation | size | threads | PyTorch ns/element | kindling ns/element | × PyTorch throughput | kindling × copy time |');
     console.log('|---|--:|--:|--:|--:|--:|--:|');
-    for (const peer of peers.results) {
+    for (const peer of peers.results.filter((result) => result.library === 'torch')) {
       // One thread: native at the best level forced to 1 thread; more: what users get (auto).
       const ours = results.find(
         (r) => r.activation === peer.activation && r.size === peer.size && (peer.threads === 1 ? r.kind === 'native' && r.simd === best : r.kind === 'auto' && r.threads === peer.threads),

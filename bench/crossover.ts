@@ -4,7 +4,7 @@
  * of a few hundred ns; the fallback's is its per-element work). The facade routes shorter arrays
  * to the fallback, which gives the same bits, so it is never slower than the pure-TS path.
  *
- *   npx tsc -p . && npx vite-node bench/crossover.ts [--write] [--json results.json] [--kernels relu,tanh]
+ *   npx tsc -p . && npx vite-node bench/crossover.ts [--write] [--json results.json] [--only tanh,relu6]
  *
  * --write regenerates lib/spec/crossovers.ts from the measurement (on an idle machine). For each
  * kernel (its first row, with that row's example parameters), float32 and float64, lengths 1 to
@@ -24,9 +24,15 @@ const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('
 const { activationSpecs, exampleOptions, kernelNames, kernelOf } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
 
 const { values: args } = parseArgs({
-  options: { write: { type: 'boolean', default: false }, json: { type: 'string' }, kernels: { type: 'string' } },
+  options: { write: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' } },
 });
-if (args.write && args.kernels) throw new Error('--write needs every kernel: drop --kernels');
+if (args.write && args.only) throw new Error('--write needs every kernel: drop --only');
+/** --only names activation rows: their kernels are measured (relu6 runs hardTanh's, silu swish's). */
+const onlyKernels = args.only?.split(',').map((name) => {
+  const spec = activationSpecs.find((row) => row.name === name);
+  if (!spec) throw new Error(`--only: no activation ${name}`);
+  return kernelOf(spec);
+});
 const LENGTHS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048, 4096];
 const REPETITIONS = 7;
 const BATCH_NS = 4e6;
@@ -49,7 +55,7 @@ const crossovers: Record<string, number> = {};
 const report: string[] = [];
 /** Every median measured, for --json: the numbers each crossover was chosen from. */
 const measured: { kernel: string; activation: string; dtype: string; pass: string; n: number; nativeNs: number; fallbackNs: number }[] = [];
-for (const kernel of kernelNames.filter((name) => !args.kernels || args.kernels.split(',').includes(name))) {
+for (const kernel of kernelNames.filter((name) => !onlyKernels || onlyKernels.includes(name))) {
   const spec = activationSpecs.find((row) => kernelOf(row) === kernel)!;
   const options = exampleOptions(spec);
   let crossover = 0;

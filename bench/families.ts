@@ -45,7 +45,11 @@ const pythonArgs = (plan: Plan) => (plan.python ? [] : ['--no-python']);
 
 interface ActivationsJson {
   results: { activation: string; size: number; contender: string; kind: string; threads: number | null; nsPerElement: number[] }[];
-  pytorch: { torch: { version: string } | null; results: { activation: string; size: number; threads: number; allocates: boolean; median: number }[] } | null;
+  pytorch: {
+    torch: { version: string } | null;
+    numpy?: { version: string };
+    results: { library?: 'torch' | 'numpy'; activation: string; size: number; threads: number; allocates: boolean; median: number }[];
+  } | null;
 }
 
 interface AxisJson {
@@ -85,22 +89,25 @@ export const families: readonly Family[] = [
         args: [
           '--only', name,
           '--sizes', plan.quick ? QUICK_SIZES : FULL_SIZES,
-          '--repetitions', plan.quick ? '3' : '5',
-          '--min-batch-ms', plan.quick ? '10' : '20',
+          '--repetitions', '3',
+          '--min-batch-ms', plan.quick ? '10' : '15',
           '--fallback-max-size', '1e6',
           ...pythonArgs(plan),
         ],
-        estimateSeconds: plan.quick ? 9 : 16,
+        estimateSeconds: plan.quick ? 7 : 12,
       })),
     read: (json) => {
       const { results, pytorch } = json as ActivationsJson;
       const samples: Sample[] = results.map((r) => ({ case: r.activation, size: r.size, contender: r.contender, kind: r.kind, threads: r.threads, nsPerElement: r.nsPerElement }));
       for (const peer of pytorch?.results ?? []) {
+        const numpy = peer.library === 'numpy';
         samples.push({
           case: peer.activation,
           size: peer.size,
-          contender: `PyTorch ${pytorch!.torch?.version ?? ''}, ${threadsLabel(peer.threads)}${peer.allocates ? ' (allocates)' : ''}`,
-          kind: 'torch',
+          contender: numpy
+            ? `numpy ${pytorch!.numpy?.version ?? ''} ufunc, 1 thread`
+            : `PyTorch ${pytorch!.torch?.version ?? ''}, ${threadsLabel(peer.threads)}${peer.allocates ? ' (allocates)' : ''}`,
+          kind: numpy ? 'numpy' : 'torch',
           threads: peer.threads,
           nsPerElement: [peer.median],
           allocates: peer.allocates,
@@ -114,7 +121,7 @@ export const families: readonly Family[] = [
     title: 'Softmax and friends along an axis of [1000, 1000] float32, one thread',
     script: 'bench/axis.ts',
     trials: trialCount,
-    jobs: (plan) => [{ label: 'rows of 1000', args: ['--min-batch-ms', plan.quick ? '60' : '200'], estimateSeconds: plan.quick ? 12 : 30 }],
+    jobs: (plan) => [{ label: 'rows of 1000', args: ['--min-batch-ms', plan.quick ? '60' : '150'], estimateSeconds: plan.quick ? 10 : 18 }],
     // CPU time per element, as bench/axis.ts reports it: less disturbed by other work than wall time.
     read: (json) => {
       const { rows, results } = json as AxisJson;
@@ -140,11 +147,11 @@ export const families: readonly Family[] = [
           '--cases', 'uniform/float32,normal/float32',
           '--sizes', plan.quick ? '1e6,1.6e7' : '4096,1e5,1e6,1.6e7',
           '--fallback-max-size', plan.quick ? '1e5' : '1e6',
-          '--repetitions', plan.quick ? '3' : '5',
-          '--min-batch-ms', plan.quick ? '10' : '25',
+          '--repetitions', '3',
+          '--min-batch-ms', plan.quick ? '10' : '20',
           ...(plan.python ? ['--python', '/usr/bin/python3'] : ['--no-python']),
         ],
-        estimateSeconds: plan.quick ? 45 : 75,
+        estimateSeconds: plan.quick ? 25 : 35,
       },
     ],
     read: (json) =>
@@ -164,15 +171,16 @@ export const families: readonly Family[] = [
     script: 'bench/init.ts',
     trials: trialCount,
     jobs: (plan) => [
-      { label: 'kaimingNormal, xavierUniform', args: ['--repetitions', plan.quick ? '3' : '5', '--min-batch-ms', plan.quick ? '30' : '100'], estimateSeconds: plan.quick ? 35 : 55 },
+      { label: 'kaimingNormal, xavierUniform', args: ['--repetitions', '3', '--min-batch-ms', plan.quick ? '30' : '60'], estimateSeconds: plan.quick ? 25 : 30 },
     ],
     read: (json) => {
       const { shape, rows } = json as InitJson;
       const size = shape.reduce((p, d) => p * d, 1);
+      // One row per contender across both initializers: the labels lose the peer's own op name.
       return rows.map((r) => ({
         case: r.initializer,
         size,
-        contender: r.contender,
+        contender: r.contender.replace(/ (kaiming_normal_|xavier_uniform_)$/, ' nn.init').replace(/ (heNormal|glorotUniform)$/, ' (heNormal, glorotUniform)'),
         kind: kindOf(r.contender),
         threads: r.contender.includes('1 thread') || r.contender.startsWith('torch') ? 1 : null,
         nsPerElement: r.msPerCall.map((ms) => (ms * 1e6) / size),
@@ -195,7 +203,11 @@ export const families: readonly Family[] = [
     script: 'bench/crossover.ts',
     // One trial: its lengths run round-robin inside, and it is the tool that chose lib/spec/crossovers.ts.
     trials: () => 1,
-    jobs: (plan) => [{ label: 'element-wise kernels', args: plan.quick ? ['--kernels', 'relu,tanh,sigmoid'] : [], estimateSeconds: plan.quick ? 20 : 150 }],
+    // The kernels of the timed rows (a quick run takes the first three).
+    jobs: (plan) => {
+      const rows = plan.quick ? plan.activations.slice(0, 3) : plan.activations;
+      return [{ label: 'element-wise kernels', args: ['--only', rows.join(',')], estimateSeconds: 6 * rows.length }];
+    },
     read: () => [],
   },
   {
@@ -203,7 +215,7 @@ export const families: readonly Family[] = [
     title: 'A server under load',
     script: 'bench/server/load.ts',
     trials: () => 1,
-    jobs: (plan) => [{ label: 'sync, promise, fallback', args: ['--requests', plan.quick ? '100' : '400'], estimateSeconds: plan.quick ? 20 : 45 }],
+    jobs: (plan) => [{ label: 'sync, promise, fallback', args: ['--requests', plan.quick ? '100' : '400'], estimateSeconds: plan.quick ? 15 : 25 }],
     read: () => [],
   },
 ];

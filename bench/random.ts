@@ -432,7 +432,8 @@ class PythonPeer {
 
   private constructor(readonly command: string) {
     const script = join(__dirname, 'random_peers.py');
-    this.#child = spawn(command, [script, '--serve', '--min-batch-ms', String(MIN_BATCH_NS / 1e6)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const cases = ['--cases', CASES.map(caseKey).join(',')];
+    this.#child = spawn(command, [script, '--serve', '--min-batch-ms', String(MIN_BATCH_NS / 1e6), ...cases], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#child.stdout!.setEncoding('utf8');
     this.#child.stdout!.on('data', (chunk: string) => {
       this.#buffer += chunk;

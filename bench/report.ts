@@ -158,6 +158,7 @@ export function writeReport(run: SuiteRun, out: string): void {
       ['tfjs wasm', (m) => m.kind === 'tfjs' && m.contender.endsWith(' wasm')],
       ['PyTorch, 1 thread', (m) => m.kind === 'torch' && m.threads === 1],
       ['PyTorch, 2 threads', (m) => m.kind === 'torch' && m.threads === 2],
+      ['numpy ufunc', (m) => m.kind === 'numpy'],
       ['copy', (m) => m.kind === 'copy'],
     ];
     const at = 1e6;
@@ -247,7 +248,7 @@ export function writeReport(run: SuiteRun, out: string): void {
         const torch = initializers.find(c, size, (x) => x.kind === 'torch');
         return m ? [`${significant((m.median * size) / 1e6)}`, ratio(torch ? torch.median / m.median : null)] : ['—', '—'];
       });
-      say(row([contender.replace(/ (kaiming_normal_|xavier_uniform_|heNormal|glorotUniform)$/, ''), ...cells]));
+      say(row([contender, ...cells]));
     }
     say('');
   }
@@ -570,7 +571,7 @@ function peerVersions(run: SuiteRun, families: readonly Family[]): [string, stri
   const out: [string, string][] = [];
   const torch = first(/^(?:PyTorch|torch) (\d[^\s,]*)/) ?? python?.torch?.version;
   out.push(['PyTorch', torch ? `${torch}${python ? ` (${python.executable})` : ''}` : 'not found: its rows are skipped']);
-  out.push(['numpy', python?.numpy?.version ?? 'not found: its rows are skipped']);
+  out.push(['numpy', python?.numpy?.version ?? first(/^numpy (\d\S*)/) ?? 'not found: its rows are skipped']);
   out.push(['@tensorflow/tfjs', first(/^tfjs (\S+)/) ?? 'not found: its rows are skipped']);
   out.push(['@stdlib/random', first(/^@stdlib\/random (\S+)/) ?? 'not found: its rows are skipped']);
   return out;
