@@ -11,7 +11,7 @@ export interface Series {
   readonly reference?: boolean;
 }
 
-const WIDTH = 860;
+const WIDTH = 880;
 const HEIGHT = 420;
 const PLOT = { left: 72, top: 40, right: 560, bottom: 360 };
 // Distinct on screen and in grey print: colour, then dash pattern.
@@ -25,7 +25,8 @@ export function throughputChart(title: string, series: readonly Series[], unit =
   const drawn = series.filter((s) => s.points.length > 0);
   const xs = drawn.flatMap((s) => s.points.map(([x]) => Math.log10(x)));
   const ys = drawn.flatMap((s) => s.points.map(([, y]) => Math.log10(y)));
-  const [xMin, xMax] = [Math.floor(Math.min(...xs)), Math.ceil(Math.max(...xs))];
+  // Sizes span the data with a little margin (1.6e7 need not stretch the axis to 1e8); ticks at whole decades inside.
+  const [xMin, xMax] = [Math.min(...xs) - 0.15, Math.max(...xs) + 0.15];
   const [yMin, yMax] = [Math.floor(Math.min(...ys)), Math.ceil(Math.max(...ys))];
   const x = (value: number) => PLOT.left + ((Math.log10(value) - xMin) / Math.max(xMax - xMin, 1)) * (PLOT.right - PLOT.left);
   const y = (value: number) => PLOT.bottom - ((Math.log10(value) - yMin) / Math.max(yMax - yMin, 1)) * (PLOT.bottom - PLOT.top);
@@ -35,7 +36,7 @@ export function throughputChart(title: string, series: readonly Series[], unit =
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${PLOT.left}" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`,
   ];
-  for (let e = xMin; e <= xMax; e++) {
+  for (let e = Math.ceil(xMin); e <= xMax; e++) {
     const at = x(10 ** e);
     parts.push(`<line x1="${at}" y1="${PLOT.top}" x2="${at}" y2="${PLOT.bottom}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${at}" y="${PLOT.bottom + 18}" text-anchor="middle">${decadeLabel(e)}</text>`);

@@ -299,7 +299,7 @@ function seriesOf(family: Family, of: string): Series[] {
     .contenders(of)
     .filter((contender) => !/ 2 threads$/.test(contender) || contender.startsWith('PyTorch') || contender.startsWith('torch') || contender.startsWith('native'))
     .map((contender) => ({
-      label: contender.length > 42 ? `${contender.slice(0, 41)}…` : contender,
+      label: contender.length > 38 ? `${contender.slice(0, 37)}…` : contender,
       points: family.all.filter((m) => m.case === of && m.contender === contender).map((m) => [m.size, 1e9 / m.median] as const),
       reference: family.all.some((m) => m.contender === contender && (m.kind === 'copy' || m.kind === 'write')),
     }));
