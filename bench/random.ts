@@ -299,11 +299,13 @@ function checkPlausible(c: Case, out: Out, label: string, where: string): void {
     if (x > max) max = x;
   }
   const [mean, variance] = [sum / out.length, squares / out.length - (sum / out.length) ** 2];
+  // The sample moments of n normals wander by about 1/√n (mean) and √(2/n) (variance): over 4σ is implausible.
+  const normalTolerance = Math.max(0.05, 6 / Math.sqrt(out.length));
   const bad =
     c.distribution === 'uniform'
       ? min < 0 || max > 1 || Math.abs(mean - 0.5) > 0.05
       : c.distribution === 'normal'
-        ? Math.abs(mean) > 0.05 || Math.abs(variance - 1) > 0.05
+        ? Math.abs(mean) > normalTolerance || Math.abs(variance - 1) > normalTolerance
         : c.distribution === 'truncatedNormal'
           ? min < -2 || max > 2 || Math.abs(mean) > 0.05
           : c.distribution === 'integers'

@@ -528,6 +528,7 @@ interface ServerJson {
     failures: number;
     eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number };
   }[];
+  asyncCalls?: { call: string; onLoopMs: number; settledMs: number; eventLoopDelayMs: { p99: number; max: number } }[];
 }
 
 function serverSection(run: SuiteRun): string[] {
@@ -559,6 +560,20 @@ function serverSection(run: SuiteRun): string[] {
       ]),
     ),
     '',
+    ...(server.asyncCalls && server.asyncCalls.length > 0
+      ? [
+          'Large Promise calls alone (no HTTP; one after another in the load driver, medians of 20): the time each call spends on the event loop ' +
+            'before it returns its Promise (validation, allocating the result, and the copy of its input, which the addon takes because JavaScript ' +
+            'may detach an ordinary buffer meanwhile; the result is copied into `out` on the event loop when it settles), the time until it settles, ' +
+            'and the event-loop delay meanwhile. Views of a SharedArrayBuffer are used in place, without those copies.',
+          '',
+          header(['call', 'on the event loop (ms)', 'until settled (ms)', 'event-loop delay p99 / max (ms)'], ['l', 'r', 'r', 'r']),
+          ...server.asyncCalls.map((a) =>
+            row([a.call, a.onLoopMs.toFixed(2), a.settledMs.toFixed(2), `${a.eventLoopDelayMs.p99.toFixed(1)} / ${a.eventLoopDelayMs.max.toFixed(1)}`]),
+          ),
+          '',
+        ]
+      : []),
   ];
 }
 

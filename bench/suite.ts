@@ -95,7 +95,7 @@ for (const [index, { family, job, trial }] of steps.entries()) {
   estimatedDone += job.estimateSeconds;
   if (child.status !== 0 || !existsSync(jsonPath)) {
     const stderr = (child.stderr || child.error?.message || '').trim().split('\n');
-    const why = stderr.find((line) => /Error\b/.test(line))?.trim() ?? stderr.slice(-3).join(' / ');
+    const why = stderr.find((line) => /^\s*\w*Error: /.test(line))?.trim() ?? stderr.slice(-3).join(' / ');
     notes.push(`${family.name} (${job.label}), trial ${trial + 1}: failed (exit ${child.status}): ${why}`);
     console.log(`  failed: ${why}`);
     continue;
