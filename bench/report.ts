@@ -529,6 +529,7 @@ interface ServerJson {
     eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number };
   }[];
   asyncCalls?: { call: string; onLoopMs: number; settledMs: number; eventLoopDelayMs: { p99: number; max: number } }[];
+  freshArrayMs?: number;
 }
 
 function serverSection(run: SuiteRun): string[] {
@@ -565,7 +566,11 @@ function serverSection(run: SuiteRun): string[] {
           'Large Promise calls alone (no HTTP; one after another in the load driver, medians of 20): the time each call spends on the event loop ' +
             'before it returns its Promise (validation, allocating the result, and the copy of its input, which the addon takes because JavaScript ' +
             'may detach an ordinary buffer meanwhile; the result is copied into `out` on the event loop when it settles), the time until it settles, ' +
-            'and the event-loop delay meanwhile. Views of a SharedArrayBuffer are used in place, without those copies.',
+            'and the event-loop delay meanwhile. Views of a SharedArrayBuffer are used in place, without those copies.' +
+            (server.freshArrayMs === undefined
+              ? ''
+              : ` For scale, allocating a fresh 1.6e7-element Float32Array and writing it once took ${server.freshArrayMs.toFixed(1)} ms here ` +
+                '(mostly page faults): each Promise call on ordinary buffers pays for fresh buffers of its size.'),
           '',
           header(['call', 'on the event loop (ms)', 'until settled (ms)', 'event-loop delay p99 / max (ms)'], ['l', 'r', 'r', 'r']),
           ...server.asyncCalls.map((a) =>
