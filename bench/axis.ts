@@ -149,6 +149,9 @@ for (const level of native?.addon.supportedSimd ?? []) {
 const fallbackRuns = apiRuns(createAxisActivations(fallbackKernels));
 rows.push(['fallback', Object.fromEntries(CASES.map((c) => [c, measure(fallbackRuns[c])])) as Record<Case, [number, number]>]);
 rows.push(['naive JS', Object.fromEntries(CASES.map((c) => [c, measure(naive[c])])) as Record<Case, [number, number]>]);
+// PyTorch before tfjs: once loaded, tfjs's WebAssembly backend keeps threads of this process busy,
+// which took the CPU from the Python process and made PyTorch look several times slower.
+const torch = torchTimes();
 // tfjs on a [1000, 1000] tensor made once; each call runs the op and reads the result into out.
 const tfjs = args['no-tfjs'] ? '--no-tfjs' : await loadTfjs();
 if (typeof tfjs === 'string') notes.push(`tfjs skipped: ${tfjs}`);
@@ -171,7 +174,6 @@ else {
     tensor.dispose();
   }
 }
-const torch = torchTimes();
 if (typeof torch === 'string') console.log(torch);
 else rows.push(['PyTorch (1 thread)', Object.fromEntries(CASES.map((c) => [c, torch.get(c) ?? [NaN, NaN]])) as Record<Case, [number, number]>]);
 
