@@ -1,13 +1,16 @@
 /**
- * Forward activation throughput on Float32Array: the native kernels at every SIMD level this CPU
- * runs (default thread count and 1 thread), the TypeScript fallback, a naive JavaScript loop, and
- * `out.set(x)` as the memory-bandwidth reference. Prints a Markdown table; see bench/README.md.
+ * Forward activation throughput on Float32Array: the public API as the loader sets it up (its SIMD
+ * level, default thread count and small-array routing), the native kernels forced to every SIMD
+ * level this CPU runs on 1 thread, the TypeScript fallback, a naive JavaScript loop, tfjs on its CPU
+ * and WebAssembly backends (bench/peers.ts), and `out.set(x)` as the memory-bandwidth reference.
+ * Prints a Markdown table; see bench/README.md.
  *
  * PyTorch's CPU kernels (bench/activations_peers.py, Debian's /usr/bin/python3 with torch) run in a
  * child process after them on the same inputs' distribution, for the ratios to PyTorch.
  *
  *   npx tsc -p . && npx vite-node bench/activations.ts [--json results.json] [--only tanh,gelu]
  *       [--sizes 1e6,1.6e7] [--python PATH | --no-python]
+ *       [--repetitions 7] [--min-batch-ms 50] [--fallback-max-size 1.6e7] [--no-tfjs]
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,15 +20,15 @@ import { parseArgs } from 'node:util';
 import type { Kernels, SimdLevel } from '../binding.js';
 import type { ActivationName } from '../lib/spec/activations.js';
 import { built, machine } from './harness.js';
+import { type LoadedTfjs, type TfTensor, loadTfjs } from './peers.js';
 
 const { loadNative, SIMD_LEVELS } = built<typeof import('../lib/backend.js')>('backend.js');
 const { createActivations } = built<typeof import('../lib/activations.js')>('activations.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
 const { activationSpecs, exampleOptions } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
+const { activations: publicActivations, backend } = built<typeof import('../lib/index.js')>('index.js');
 
 const DEFAULT_SIZES = [1e3, 1e5, 1e6, 1.6e7];
-const REPETITIONS = 7;
-const MIN_BATCH_NS = 50e6;
 const BYTES_PER_ELEMENT = 8; // one float32 read, one float32 written
 
 const { values: args } = parseArgs({
@@ -35,8 +38,19 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
     'no-python': { type: 'boolean', default: false },
+    'no-tfjs': { type: 'boolean', default: false },
+    repetitions: { type: 'string', default: '7' },
+    'min-batch-ms': { type: 'string', default: '50' },
+    'fallback-max-size': { type: 'string', default: '1.6e7' },
   },
 });
+const REPETITIONS = Number(args.repetitions);
+const MIN_BATCH_NS = Number(args['min-batch-ms']) * 1e6;
+/**
+ * The JavaScript contenders (fallback, naive loop, tfjs) are timed up to this size only: at 1.6e7
+ * the slow ones take up to a second a call, and the targets there concern native against the copy.
+ */
+const FALLBACK_MAX_SIZE = Number(args['fallback-max-size']);
 const SIZES = args.sizes ? args.sizes.split(',').map(Number) : DEFAULT_SIZES;
 const only = args.only?.split(',');
 const benchedSpecs = activationSpecs.filter((spec) => !only || only.includes(spec.name));
@@ -45,13 +59,17 @@ type Run = (x: Float32Array, out: Float32Array) => void;
 
 interface Contender {
   readonly label: string;
-  readonly kind: 'native' | 'fallback' | 'naive' | 'copy';
+  readonly kind: 'auto' | 'native' | 'fallback' | 'naive' | 'tfjs' | 'copy';
   readonly simd: SimdLevel | null;
   /** Threads the native addon is set to while this contender runs; null for JavaScript. */
   readonly threads: number | null;
-  /** 'exact': same bits as the fallback; 'close': within 1e-6; 'none': the fallback itself, or the copy. */
+  /** 'exact': same bits as the fallback; 'close': within 1e-6 (`tolerance` if set); 'none': the fallback itself, or the copy. */
   readonly check: 'exact' | 'close' | 'none';
-  readonly runFor: (name: ActivationName) => Run;
+  readonly tolerance?: number;
+  /** A run of this activation at this size, or null when the contender sits this one out. */
+  readonly runFor: (name: ActivationName, size: number) => Run | null;
+  /** Called before each of its batches: the thread count, the tfjs backend. */
+  readonly enter?: () => void;
 }
 
 // The loop a user would write without kindling, one per table entry (the compiler asks for a new
@@ -156,9 +174,51 @@ const naiveLoops: Record<ActivationName, Run> = {
   },
 };
 
+/**
+ * tfjs's op for a row, where it has one (or a composition of its ops, as a tfjs user would write
+ * it), at the row's default parameters. The input tensor is made once, as a model holds its
+ * activations as tensors; each call runs the op and reads the result back into `out`.
+ */
+type TfOps = Record<string, (...args: unknown[]) => TfTensor>;
+const tfjsOps: Partial<Record<ActivationName, (tf: TfOps, x: TfTensor) => TfTensor>> = {
+  relu: (tf, x) => tf.relu!(x),
+  relu6: (tf, x) => tf.relu6!(x),
+  leakyRelu: (tf, x) => tf.leakyRelu!(x, 0.01),
+  hardTanh: (tf, x) => tf.clipByValue!(x, -1, 1),
+  sigmoid: (tf, x) => tf.sigmoid!(x),
+  tanh: (tf, x) => tf.tanh!(x),
+  elu: (tf, x) => tf.elu!(x),
+  selu: (tf, x) => tf.selu!(x),
+  softplus: (tf, x) => tf.softplus!(x),
+  exponential: (tf, x) => tf.exp!(x),
+  silu: (tf, x) => tf.mul!(x, tf.sigmoid!(x)),
+  mish: (tf, x) => tf.mul!(x, tf.tanh!(tf.softplus!(x))),
+  gelu: (tf, x) => tf.mul!(tf.mul!(x, 0.5), tf.add!(1, tf.erf!(tf.mul!(x, Math.SQRT1_2)))),
+  geluTanh: (tf, x) =>
+    tf.mul!(tf.mul!(x, 0.5), tf.add!(1, tf.tanh!(tf.mul!(0.7978845608028654, tf.add!(x, tf.mul!(0.044715, tf.pow!(x, 3))))))),
+};
+
+function tfjsRun(tfjs: LoadedTfjs, backendName: 'cpu' | 'wasm', name: ActivationName): Run | null {
+  const op = tfjsOps[name];
+  if (!op) return null;
+  let input: { x: Float32Array; tensor: TfTensor } | null = null;
+  return (x, out) => {
+    if (input?.x !== x) {
+      input?.tensor.dispose();
+      tfjs.use(backendName);
+      input = { x, tensor: tfjs.tf.tensor1d(x) };
+    }
+    const y = tfjs.tf.tidy(() => op(tfjs.tf as unknown as TfOps, input!.tensor));
+    out.set(y.dataSync());
+    y.dispose();
+  };
+}
+
 /** Through the public functions, validation included, as users call them, with each row's example parameters. */
 function facade(kernels: Kernels): (name: ActivationName) => Run {
-  const api = createActivations(kernels);
+  return facadeOf(createActivations(kernels));
+}
+function facadeOf(api: ReturnType<typeof createActivations>): (name: ActivationName) => Run {
   return (name) => {
     const activation = api[name] as (x: Float32Array, options: object) => Float32Array;
     const options = exampleOptions(activationSpecs.find((spec) => spec.name === name)!);
@@ -169,28 +229,54 @@ function facade(kernels: Kernels): (name: ActivationName) => Run {
 const loadReasons: string[] = [];
 const native = loadNative(loadReasons);
 const defaultThreads = native?.addon.threads() ?? 1;
+const useThreads = (threads: number) => () => native?.addon.setThreads(threads);
+const threadsLabel = (threads: number) => `${threads} thread${threads > 1 ? 's' : ''}`;
+const upToFallbackMax = (run: (name: ActivationName) => Run) => (name: ActivationName, size: number) => (size <= FALLBACK_MAX_SIZE ? run(name) : null);
 
 const contenders: Contender[] = [];
 if (native) {
+  // What users get: the loader's level (KINDLING_SIMD may force another), its thread count, and
+  // arrays below lib/spec/crossovers.ts's lengths routed to the fallback.
+  const auto = backend();
+  const autoRun = facadeOf(publicActivations);
+  contenders.push({
+    label: `kindling auto (${auto.simd}, ${threadsLabel(defaultThreads)})`,
+    kind: 'auto',
+    simd: auto.simd,
+    threads: defaultThreads,
+    check: 'exact',
+    runFor: (name) => autoRun(name),
+    enter: useThreads(defaultThreads),
+  });
   for (const level of [...native.addon.supportedSimd].reverse()) {
     const runFor = facade(native.addon.kernels(level));
-    // Calls below the addon's split threshold run on one thread either way; both rows are kept
-    // so every size has the same contenders.
-    for (const threads of defaultThreads > 1 ? [defaultThreads, 1] : [1]) {
-      const label = `native ${level}, ${threads} thread${threads > 1 ? 's' : ''}`;
-      contenders.push({ label, kind: 'native', simd: level, threads, check: 'exact', runFor });
-    }
+    contenders.push({ label: `native ${level}, 1 thread`, kind: 'native', simd: level, threads: 1, check: 'exact', runFor: (name) => runFor(name), enter: useThreads(1) });
   }
 }
 contenders.push(
-  { label: 'fallback (TypeScript)', kind: 'fallback', simd: null, threads: null, check: 'none', runFor: facade(fallbackKernels) },
-  { label: 'naive JS', kind: 'naive', simd: null, threads: null, check: 'close', runFor: (name) => naiveLoops[name] },
-  { label: 'copy (out.set)', kind: 'copy', simd: null, threads: null, check: 'none', runFor: () => (x, out) => out.set(x) },
+  { label: 'fallback (TypeScript)', kind: 'fallback', simd: null, threads: null, check: 'none', runFor: upToFallbackMax(facade(fallbackKernels)) },
+  { label: 'naive JS', kind: 'naive', simd: null, threads: null, check: 'close', runFor: upToFallbackMax((name) => naiveLoops[name]) },
 );
-
-function useThreads(contender: Contender): void {
-  if (native && contender.threads !== null) native.addon.setThreads(contender.threads);
+const notes: string[] = [];
+const tfjs = args['no-tfjs'] ? '--no-tfjs' : await loadTfjs();
+if (typeof tfjs === 'string') notes.push(`tfjs skipped: ${tfjs}`);
+else {
+  notes.push(...tfjs.skipped);
+  for (const backendName of tfjs.backends) {
+    contenders.push({
+      label: `tfjs ${tfjs.version} ${backendName}`,
+      kind: 'tfjs',
+      simd: null,
+      threads: null,
+      // tfjs computes in float32 with its own formulas (and no erf-exact gelu): a looser check.
+      check: 'close',
+      tolerance: 1e-5,
+      runFor: (name, size) => (size <= FALLBACK_MAX_SIZE ? tfjsRun(tfjs, backendName, name) : null),
+      enter: () => tfjs.use(backendName),
+    });
+  }
 }
+contenders.push({ label: 'copy (out.set)', kind: 'copy', simd: null, threads: null, check: 'none', runFor: () => (x, out) => out.set(x) });
 
 /** n float32 values uniformly distributed over [low, high], from a fixed seed (xorshift32). */
 function uniformInputs(n: number, [low, high]: readonly [number, number]): Float32Array {
@@ -212,7 +298,7 @@ function checkAgainst(expected: Float32Array, out: Float32Array, contender: Cont
     const ok =
       contender.check === 'exact'
         ? got[i] === want[i]
-        : Math.abs(out[i]! - expected[i]!) <= 1e-6 * Math.max(1, Math.abs(expected[i]!));
+        : Math.abs(out[i]! - expected[i]!) <= (contender.tolerance ?? 1e-6) * Math.max(1, Math.abs(expected[i]!));
     if (!ok) {
       throw new Error(`${contender.label} disagrees with the fallback on ${where} at [${i}]: ${out[i]} vs ${expected[i]}`);
     }
@@ -249,8 +335,8 @@ interface Result {
   readonly min: number;
   readonly max: number;
   readonly gbPerSecond: number;
-  /** fallback time / this time: how many times faster than the fallback. */
-  readonly vsFallback: number;
+  /** fallback time / this time: how many times faster than the fallback (null where it was not timed). */
+  readonly vsFallback: number | null;
   /** this time / copy time: 1 means as fast as a plain copy of the same array. */
   readonly vsCopy: number;
 }
@@ -261,39 +347,46 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+const fallbackReference = facade(fallbackKernels);
+
 function benchmark(spec: (typeof activationSpecs)[number], size: number): Result[] {
   const x = uniformInputs(size, spec.interestingRange);
   const out = new Float32Array(size);
-  const runs = contenders.map((contender) => contender.runFor(spec.name));
-  const fallback = contenders.findIndex((contender) => contender.kind === 'fallback');
-  const copy = contenders.findIndex((contender) => contender.kind === 'copy');
+  const active = contenders.flatMap((contender) => {
+    const run = contender.runFor(spec.name, size);
+    return run ? [{ contender, run }] : [];
+  });
   const expected = new Float32Array(size);
-  runs[fallback]!(x, expected);
+  fallbackReference(spec.name)(x, expected);
 
-  const iterations = contenders.map((contender, c) => {
-    useThreads(contender);
+  const iterations = active.map(({ contender, run }) => {
+    contender.enter?.();
     if (contender.check !== 'none') {
       out.fill(NaN);
-      runs[c]!(x, out);
+      run(x, out);
       checkAgainst(expected, out, contender, `${spec.name} at ${sizeLabel(size)}`);
     }
-    return calibrate(runs[c]!, x, out);
+    return calibrate(run, x, out);
   });
 
   // Round-robin: each repetition times every contender once, so drift over the run (clock
   // boost, a noisy neighbour) spreads over all of them instead of favouring the early ones.
-  const samples: number[][] = contenders.map(() => []);
+  const samples: number[][] = active.map(() => []);
   for (let r = 0; r < REPETITIONS; r++) {
-    contenders.forEach((contender, c) => {
-      useThreads(contender);
-      samples[c]!.push(timeBatch(runs[c]!, x, out, iterations[c]!) / (iterations[c]! * size));
+    active.forEach(({ contender, run }, c) => {
+      contender.enter?.();
+      samples[c]!.push(timeBatch(run, x, out, iterations[c]!) / (iterations[c]! * size));
     });
   }
   if (native) native.addon.setThreads(defaultThreads);
 
   const medians = samples.map(median);
-  const [fallbackNs, copyNs] = [medians[fallback]!, medians[copy]!];
-  return contenders.map((contender, c) => ({
+  const medianOf = (kind: Contender['kind']) => {
+    const c = active.findIndex(({ contender }) => contender.kind === kind);
+    return c < 0 ? null : medians[c]!;
+  };
+  const [fallbackNs, copyNs] = [medianOf('fallback'), medianOf('copy')!];
+  return active.map(({ contender }, c) => ({
     activation: spec.name,
     size,
     contender: contender.label,
@@ -306,11 +399,10 @@ function benchmark(spec: (typeof activationSpecs)[number], size: number): Result
     min: Math.min(...samples[c]!),
     max: Math.max(...samples[c]!),
     gbPerSecond: BYTES_PER_ELEMENT / medians[c]!,
-    vsFallback: fallbackNs / medians[c]!,
+    vsFallback: fallbackNs === null ? null : fallbackNs / medians[c]!,
     vsCopy: medians[c]! / copyNs,
   }));
 }
-
 
 const sizeLabel = (n: number) => n.toExponential().replace('e+', 'e');
 const fixed = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -323,7 +415,7 @@ function table(results: readonly Result[]): string {
   for (const r of results) {
     rows.push(
       `| ${r.activation} | ${sizeLabel(r.size)} | ${r.contender} | ${fixed(r.median)} | ${fixed(r.min)}–${fixed(r.max)} | ` +
-        `${fixed(r.gbPerSecond)} | ${fixed(r.vsFallback)} | ${fixed(r.vsCopy)} |`,
+        `${fixed(r.gbPerSecond)} | ${r.vsFallback === null ? '—' : fixed(r.vsFallback)} | ${fixed(r.vsCopy)} |`,
     );
   }
   return rows.join('\n');
@@ -351,8 +443,9 @@ console.log(header.join('\n'));
 for (const spec of benchedSpecs) {
   const x = uniformInputs(4096, spec.interestingRange);
   for (const contender of contenders) {
-    useThreads(contender);
-    timeBatch(contender.runFor(spec.name), x, new Float32Array(x.length), 200);
+    const run = contender.runFor(spec.name, x.length);
+    contender.enter?.();
+    if (run) timeBatch(run, x, new Float32Array(x.length), 200);
   }
 }
 
@@ -367,16 +460,18 @@ for (const spec of benchedSpecs) {
 if (native) native.addon.setThreads(defaultThreads);
 console.log(table(results));
 
+for (const note of notes) console.log(`- ${note}`);
 if (native) {
-  const best = native.addon.supportedSimd.at(-1);
-  console.log(`\nNative ${best} at the default thread count against the fallback, 1e6 elements:`);
-  for (const r of results.filter((r) => r.size === 1e6 && r.simd === best && r.threads === defaultThreads)) {
-    console.log(`- ${r.activation}: ${fixed(r.vsFallback)}× faster, ${fixed(r.vsCopy)}× the copy time`);
+  console.log(`\nkindling auto against the fallback, 1e6 elements:`);
+  for (const r of results.filter((r) => r.size === 1e6 && r.kind === 'auto' && r.vsFallback !== null)) {
+    console.log(`- ${r.activation}: ${fixed(r.vsFallback!)}× faster, ${fixed(r.vsCopy)}× the copy time`);
   }
 }
 // ---- PyTorch, after the kindling contenders, on inputs of the same distribution ----
 
 interface PeerResult {
+  /** 'torch' or 'numpy' (numpy's rows: one ufunc with out=, one thread). */
+  readonly library: 'torch' | 'numpy';
   readonly activation: string;
   readonly size: number;
   readonly threads: number;
@@ -415,8 +510,11 @@ Against PyTorch ${peers.torch.version} (CPU kernels, aten .out overloads), same 
 `);
     console.log('| activation | size | threads | PyTorch ns/element | kindling ns/element | × PyTorch throughput | kindling × copy time |');
     console.log('|---|--:|--:|--:|--:|--:|--:|');
-    for (const peer of peers.results) {
-      const ours = results.find((r) => r.activation === peer.activation && r.size === peer.size && r.simd === best && r.threads === peer.threads);
+    for (const peer of peers.results.filter((result) => result.library === 'torch')) {
+      // One thread: native at the best level forced to 1 thread; more: what users get (auto).
+      const ours = results.find(
+        (r) => r.activation === peer.activation && r.size === peer.size && (peer.threads === 1 ? r.kind === 'native' && r.simd === best : r.kind === 'auto' && r.threads === peer.threads),
+      );
       if (!ours) continue;
       const allocates = peer.allocates ? ' (PyTorch allocates)' : '';
       console.log(
@@ -434,7 +532,7 @@ console.log(
 );
 
 if (args.json) {
-  const raw = { machine: { ...info, loadAverageAtEnd }, repetitions: REPETITIONS, minBatchNs: MIN_BATCH_NS, results, pytorch: peers };
+  const raw = { machine: { ...info, loadAverageAtEnd }, repetitions: REPETITIONS, minBatchNs: MIN_BATCH_NS, fallbackMaxSize: FALLBACK_MAX_SIZE, notes, results, pytorch: peers };
   writeFileSync(args.json, `${JSON.stringify(raw, null, 2)}\n`);
   console.log(`Raw numbers written to ${args.json}`);
 }

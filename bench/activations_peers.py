@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch's CPU kernels for the activations of bench/activations.ts, timed the same way.
+"""PyTorch's CPU kernels (and numpy's ufuncs, where one computes the row) for the activations of
+bench/activations.ts, timed the same way.
 
     /usr/bin/python3 bench/activations_peers.py --jobs '[{"name": "tanh", "range": [-20, 20]}]' \
         [--sizes 1e6,1.6e7] [--threads 1,2] [--repetitions 7] [--min-batch-ms 50]
 
 Each job names a row of lib/spec/activations.ts and the range its inputs are drawn from (uniform,
 float32, seeded). Each call writes into a preallocated output through the aten `.out` overload
-where PyTorch has one (as kindling's `{ out }`), and allocates otherwise (noted per row). Prints
+where PyTorch has one (as kindling's `{ out }`), and allocates otherwise (noted per row); numpy's
+rows call a ufunc with out= on the same arrays, one thread (numpy's ufuncs do not thread). Prints
 one JSON document on stdout; rows PyTorch lacks and a missing torch are reported in "skipped".
 Nothing in the project's tests uses this.
 """
@@ -32,6 +34,27 @@ except ImportError as error:
     print(json.dumps(report))
     sys.exit(0)
 report["torch"] = {"version": torch.__version__, "parallelInfo": torch.__config__.parallel_info()}
+try:
+    import numpy as np
+    report["numpy"] = {"version": np.__version__}
+except ImportError as error:
+    np = None
+    report["skipped"].append(f"numpy: {error}")
+try:
+    from scipy.special import expit
+except ImportError:
+    expit = None
+
+# numpy: the rows one ufunc computes, into out (numpy arrays sharing the torch tensors' memory).
+NUMPY_PEERS = {} if np is None else {
+    "tanh": lambda x, o: np.tanh(x, out=o),
+    "relu": lambda x, o: np.maximum(x, 0, out=o),
+    "relu6": lambda x, o: np.clip(x, 0, 6, out=o),
+    "hardTanh": lambda x, o: np.clip(x, -1, 1, out=o),
+    "exponential": lambda x, o: np.exp(x, out=o),
+    "softplus": lambda x, o: np.logaddexp(x, np.float32(0), out=o),
+    **({"sigmoid": lambda x, o: expit(x, out=o)} if expit else {}),
+}
 
 aten = torch.ops.aten
 functional = torch.nn.functional
@@ -101,7 +124,16 @@ for job in json.loads(args.jobs):
             iterations = calibrate(run)
             samples = [time_batch(run, iterations) / (iterations * size) for _ in range(args.repetitions)]
             report["results"].append({
-                "activation": name, "size": size, "threads": count, "allocates": allocates,
+                "activation": name, "size": size, "threads": count, "allocates": allocates, "library": "torch",
+                "median": statistics.median(samples), "min": min(samples), "max": max(samples),
+            })
+        if name in NUMPY_PEERS:
+            numpy_call, xs, outs = NUMPY_PEERS[name], x.numpy(), out.numpy()
+            run = lambda: numpy_call(xs, outs)
+            iterations = calibrate(run)
+            samples = [time_batch(run, iterations) / (iterations * size) for _ in range(args.repetitions)]
+            report["results"].append({
+                "activation": name, "size": size, "threads": 1, "allocates": False, "library": "numpy",
                 "median": statistics.median(samples), "min": min(samples), "max": max(samples),
             })
         print(f"torch {name} {size}: done", file=sys.stderr, flush=True)

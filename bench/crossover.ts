@@ -4,7 +4,7 @@
  * of a few hundred ns; the fallback's is its per-element work). The facade routes shorter arrays
  * to the fallback, which gives the same bits, so it is never slower than the pure-TS path.
  *
- *   npx tsc -p . && npx vite-node bench/crossover.ts [--write]
+ *   npx tsc -p . && npx vite-node bench/crossover.ts [--write] [--json results.json] [--only tanh,relu6]
  *
  * --write regenerates lib/spec/crossovers.ts from the measurement (on an idle machine). For each
  * kernel (its first row, with that row's example parameters), float32 and float64, lengths 1 to
@@ -23,7 +23,16 @@ const { createActivations } = built<typeof import('../lib/activations.js')>('act
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
 const { activationSpecs, exampleOptions, kernelNames, kernelOf } = built<typeof import('../lib/spec/activations.js')>('spec/activations.js');
 
-const { values: args } = parseArgs({ options: { write: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { write: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' } },
+});
+if (args.write && args.only) throw new Error('--write needs every kernel: drop --only');
+/** --only names activation rows: their kernels are measured (relu6 runs hardTanh's, silu swish's). */
+const onlyKernels = args.only?.split(',').map((name) => {
+  const spec = activationSpecs.find((row) => row.name === name);
+  if (!spec) throw new Error(`--only: no activation ${name}`);
+  return kernelOf(spec);
+});
 const LENGTHS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048, 4096];
 const REPETITIONS = 7;
 const BATCH_NS = 4e6;
@@ -44,7 +53,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 
 const crossovers: Record<string, number> = {};
 const report: string[] = [];
-for (const kernel of kernelNames) {
+/** Every median measured, for --json: the numbers each crossover was chosen from. */
+const measured: { kernel: string; activation: string; dtype: string; pass: string; n: number; nativeNs: number; fallbackNs: number }[] = [];
+for (const kernel of kernelNames.filter((name) => !onlyKernels || onlyKernels.includes(name))) {
   const spec = activationSpecs.find((row) => kernelOf(row) === kernel)!;
   const options = exampleOptions(spec);
   let crossover = 0;
@@ -71,6 +82,7 @@ for (const kernel of kernelNames) {
           for (const label of ['native', 'fallback'] as const) samples[label].push(nsPerCall(calls[label], x, out, g, batch));
         }
         nativeWins.push(median(samples.native) <= median(samples.fallback));
+        measured.push({ kernel, activation: spec.name, dtype: Type.name, pass, n, nativeNs: median(samples.native), fallbackNs: median(samples.fallback) });
         if (n === 1 || n === 64 || n === 1024) report.push(`${spec.name} ${Type.name} ${pass} n=${n}: native ${median(samples.native).toFixed(0)} ns, fallback ${median(samples.fallback).toFixed(0)} ns`);
       }
       // The shortest length from which native wins at every longer length measured.
@@ -86,6 +98,11 @@ for (const kernel of kernelNames) {
 const info = machine(native, native.addon.threads());
 console.log(report.join('\n'));
 console.log(`\nCrossovers (${info.cpu}, native ${level}):`, crossovers);
+
+if (args.json) {
+  const json = { machine: info, level, lengths: LENGTHS, repetitions: REPETITIONS, crossovers, measured };
+  writeFileSync(args.json, `${JSON.stringify(json, (_, value) => (value === Infinity ? 'Infinity' : value), 2)}\n`);
+}
 
 if (args.write) {
   const target = join(__dirname, '..', 'lib', 'spec', 'crossovers.ts');

@@ -2,9 +2,10 @@
  * Initializer throughput: kaimingNormal and xavierUniform filling a [4096, 4096] float32 weight on
  * one thread, at every native SIMD level this CPU runs and in the fallback, against PyTorch's
  * kaiming_normal_ / xavier_uniform_ with torch.set_num_threads(1) (bench/init_peers.py, when
- * /usr/bin/python3 or python3 has torch). The issue's target: at least 2x PyTorch's throughput.
+ * /usr/bin/python3 or python3 has torch), and tfjs's heNormal / glorotUniform initializers on its
+ * CPU and WebAssembly backends (bench/peers.ts). The issue's target: at least 2x PyTorch's throughput.
  *
- *   npx tsc -p . && npx vite-node bench/init.ts [--shape 4096,4096] [--json results.json]
+ *   npx tsc -p . && npx vite-node bench/init.ts [--shape 4096,4096] [--json results.json] [--repetitions 7] [--min-batch-ms 200]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -13,17 +14,25 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FloatArray, Kernels } from '../binding.js';
 import { built } from './harness.js';
+import { type TfTensor, loadTfjs } from './peers.js';
 
 const { loadNative } = built<typeof import('../lib/backend.js')>('backend.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
 const { Generator } = built<typeof import('../lib/random/generator.js')>('random/generator.js');
 const init = built<typeof import('../lib/init/index.js')>('init/index.js');
 
-const { values: args } = parseArgs({ options: { shape: { type: 'string', default: '4096,4096' }, json: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    shape: { type: 'string', default: '4096,4096' },
+    json: { type: 'string' },
+    repetitions: { type: 'string', default: '7' },
+    'min-batch-ms': { type: 'string', default: '200' },
+  },
+});
 const SHAPE = args.shape!.split(',').map(Number);
 const SIZE = SHAPE.reduce((p, d) => p * d, 1);
-const REPETITIONS = 7;
-const MIN_BATCH_MS = 200;
+const REPETITIONS = Number(args.repetitions);
+const MIN_BATCH_MS = Number(args['min-batch-ms']);
 const NAMES = ['kaimingNormal', 'xavierUniform'] as const;
 type Name = (typeof NAMES)[number];
 
@@ -86,6 +95,32 @@ if (native) {
 }
 contender('fallback (TypeScript), into out', fallbackKernels, false, true);
 
+// tfjs's Keras-style initializers make a new tensor each call; reading it into `out` is included.
+// Keras's he_normal draws a truncated normal (PyTorch's kaiming_normal_ a plain one): same scale.
+const notes: string[] = [];
+const tfjs = await loadTfjs();
+if (typeof tfjs === 'string') notes.push(`tfjs skipped: ${tfjs}`);
+else {
+  notes.push(...tfjs.skipped);
+  const initializers = tfjs.tf.initializers as Record<string, (config: object) => { apply(shape: number[], dtype: string): TfTensor }>;
+  const tfjsNames: Record<Name, string> = { kaimingNormal: 'heNormal', xavierUniform: 'glorotUniform' };
+  for (const backendName of tfjs.backends) {
+    tfjs.use(backendName);
+    for (const name of NAMES) {
+      const initializer = initializers[tfjsNames[name]]!({ seed: 1 });
+      const run = () => {
+        const weight = initializer.apply(SHAPE, 'float32');
+        out.set(weight.dataSync());
+        weight.dispose();
+      };
+      const msPerCall = time(run, 0, 2);
+      const label = `tfjs ${tfjs.version} ${backendName} ${tfjsNames[name]}`;
+      rows.push({ initializer: name, contender: label, msPerCall, median: median(msPerCall) });
+      process.stderr.write(`${label}: ${median(msPerCall).toFixed(2)} ms\n`);
+    }
+  }
+}
+
 // ---- PyTorch ---------------------------------------------------------------------------------
 interface PeerReport {
   torch: { version: string; threads: number } | null;
@@ -93,11 +128,10 @@ interface PeerReport {
   executable: string;
   results: { initializer: Name; contender: string; msPerCall: number[] }[];
 }
-const notes: string[] = [];
 let peer: PeerReport | null = null;
 const python = ['/usr/bin/python3', 'python3'].find((candidate) => candidate === 'python3' || existsSync(candidate))!;
 try {
-  const stdout = execFileSync(python, [join(__dirname, 'init_peers.py'), '--shape', SHAPE.join(','), '--min-batch-ms', String(MIN_BATCH_MS)], {
+  const stdout = execFileSync(python, [join(__dirname, 'init_peers.py'), '--shape', SHAPE.join(','), '--min-batch-ms', String(MIN_BATCH_MS), '--repetitions', String(REPETITIONS)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -115,7 +149,7 @@ console.log(`- CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} logical);
 console.log(`- kindling: ${native ? `native addon ${native.path}` : `no native addon (${reasons.join('; ')})`}`);
 if (peer?.torch) console.log(`- PyTorch ${peer.torch.version} (${peer.executable}), torch.get_num_threads() = ${peer.torch.threads}`);
 for (const note of notes) console.log(`- ${note}`);
-console.log(`- median of ${REPETITIONS} batches of at least ${MIN_BATCH_MS} ms (fallback: one call); both sides fill an existing array unless "allocating"\n`);
+console.log(`- median of ${REPETITIONS} batches of at least ${MIN_BATCH_MS} ms (fallback: one call; tfjs: 2 calls); both sides fill an existing array unless "allocating"\n`);
 console.log('| initializer | contender | ms per call | ns per value | values/s | × PyTorch throughput |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
@@ -137,4 +171,4 @@ if (native && peer?.torch) {
   }
 }
 if (native) native.addon.setThreads(native.addon.threads());
-if (args.json) writeFileSync(args.json, `${JSON.stringify({ shape: SHAPE, repetitions: REPETITIONS, rows, notes }, null, 2)}\n`);
+if (args.json) writeFileSync(args.json, `${JSON.stringify({ shape: SHAPE, repetitions: REPETITIONS, torch: peer?.torch ?? null, rows, notes }, null, 2)}\n`);

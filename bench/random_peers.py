@@ -32,6 +32,7 @@ parser.add_argument("--repetitions", type=int, default=7)
 parser.add_argument("--min-batch-ms", type=float, default=50.0)
 parser.add_argument("--threads", default="1,2", help="torch thread counts to time")
 parser.add_argument("--serve", action="store_true", help="answer bench/random.ts's requests on stdin")
+parser.add_argument("--cases", default="", help="distribution/dtype pairs to time, e.g. uniform/float32 (default: all)")
 args = parser.parse_args()
 SIZES = [int(float(size)) for size in args.sizes.split(",") if size]
 TORCH_THREADS = [int(t) for t in args.threads.split(",") if t]
@@ -169,7 +170,9 @@ def describe(contender, iterations):
 
 
 def contenders_for(n):
-    return (numpy_contenders(n) if np is not None else []) + (torch_contenders(n) if torch is not None else [])
+    every = (numpy_contenders(n) if np is not None else []) + (torch_contenders(n) if torch is not None else [])
+    cases = [case for case in args.cases.split(",") if case]
+    return [c for c in every if not cases or f"{c.distribution}/{c.dtype}" in cases]
 
 
 def calibrated(contenders):
