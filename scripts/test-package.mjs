@@ -134,7 +134,7 @@ const EXERCISE = String.raw`'use strict';
 const { createHash } = require('node:crypto');
 
 const GENERATOR_METHODS = ['bernoulli', 'bernoulliAsync', 'bits', 'bitsAsync', 'clone', 'foldIn', 'integers',
-  'integersAsync', 'normal', 'normalAsync', 'offset', 'permutation', 'permutationAsync', 'split', 'state',
+  'integersAsync', 'kernels', 'normal', 'normalAsync', 'offset', 'permutation', 'permutationAsync', 'split', 'state',
   'truncatedNormal', 'truncatedNormalAsync', 'uniform', 'uniformAsync'];
 
 module.exports = async function exercise(k) {
@@ -271,6 +271,7 @@ module.exports = async function exercise(k) {
   put('permutationAsync', await g.permutationAsync(100));
   put('slice', new G(42).normal(1000, { slice: [250, 500] }));
   put('offset', g.offset);
+  if (typeof g.kernels.random !== 'function') throw new Error('generator.kernels is not a Kernels object');
   const [left, right] = g.split(2);
   put('split[0]', left.normal(8));
   put('split[1]', right.normal(8));
