@@ -55,8 +55,8 @@ async function settle() {
     global.gc();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const { rss, external, arrayBuffers } = process.memoryUsage();
-  return { rss, external, arrayBuffers };
+  const { rss, external, heapUsed } = process.memoryUsage();
+  return { rss, external, heapUsed };
 }
 
 async function run(sync, async) {
@@ -80,8 +80,8 @@ console.log(JSON.stringify({
   syncCalls,
   asyncCalls,
   seconds: Math.round((Date.now() - started) / 1000),
-  before: { rss: mb(before.rss), external: mb(before.external) },
-  after: { rss: mb(after.rss), external: mb(after.external) },
+  before: { rss: mb(before.rss), external: mb(before.external), heapUsed: mb(before.heapUsed) },
+  after: { rss: mb(after.rss), external: mb(after.external), heapUsed: mb(after.heapUsed) },
   growth: { rss: mb(growth.rss), external: mb(growth.external) },
   bound: mb(boundBytes),
 }));
