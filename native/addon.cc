@@ -63,6 +63,8 @@ struct ArrayArg {
   // False for a SharedArrayBuffer's views: JavaScript can detach (transfer) every other buffer,
   // and the memory of a detached buffer can be freed while a Promise call still runs.
   bool detachable;
+  // The array itself, valid during the call that parsed it.
+  napi_value value;
 
   size_t byteSize() const { return length * elementSize; }
 };
@@ -121,6 +123,7 @@ ArrayArg arrayArg(const Napi::CallbackInfo& info, size_t index, const char* name
   NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &array.type, &array.length, &array.data, &buffer, &byteOffset), array);
   NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &array.detachable), array);
   array.elementSize = elementSizeOf(array.type);
+  array.value = value;
   return array;
 }
 
@@ -176,9 +179,14 @@ class KernelWorker : public Napi::AsyncWorker {
     outData_ = out.detachable ? result_.data() : static_cast<unsigned char*>(out.data);
   }
 
-  // Where the kernel reads `input`: a copy unless it cannot be detached.
+  // Where the kernel reads `input`: a copy unless it cannot be detached. A SharedArrayBuffer's
+  // view is read in place, so the worker holds it: the caller may drop its last reference, and
+  // the collector would then free the memory the kernel is reading.
   const void* stage(const ArrayArg& input) {
-    if (!input.detachable) return input.data;
+    if (!input.detachable) {
+      sharedInputs_.push_back(Napi::Persistent(Napi::Object(Env(), input.value)));
+      return input.data;
+    }
     const auto* bytes = static_cast<const unsigned char*>(input.data);
     copies_.emplace_back(bytes, bytes + input.byteSize());
     return copies_.back().data();
@@ -219,6 +227,7 @@ class KernelWorker : public Napi::AsyncWorker {
   Napi::ObjectReference out_;
   size_t outBytes_;
   std::vector<std::vector<unsigned char>> copies_;
+  std::vector<Napi::ObjectReference> sharedInputs_;
   std::vector<unsigned char> result_;
   unsigned char* outData_;
   std::function<void()> job_;

@@ -69,3 +69,78 @@ describe('a detached buffer freed while a native Promise call runs', () => {
     expect(result.status, result.stderr).toBe(0);
   });
 });
+
+describe.each(backends)('$label: arrays changed while a Promise call runs', ({ api }) => {
+  const n = 300_001;
+  type Resizable = ArrayBuffer & { resize(bytes: number): void };
+  const resizable = (bytes: number) => new (ArrayBuffer as unknown as new (n: number, o: object) => Resizable)(bytes, { maxByteLength: 2 * bytes });
+
+  it('computes from x as it was when x is transferred away through a MessageChannel meanwhile', async () => {
+    const x = uniformGrid(n, -5, 5, 'float32');
+    const expected = api.tanh(x);
+    const out = new Float32Array(n);
+    const pending = api.tanh.async(x, { out });
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(x.buffer, [x.buffer as ArrayBuffer]);
+    expect(x.length).toBe(0);
+    expect(await pending).toBe(out);
+    expect(firstDifference(out, expected)).toBe(-1);
+    port1.close();
+    port2.close();
+  });
+
+  it('rejects with a TypeError when a resizable out is shrunk meanwhile, writing nothing past its new end', async () => {
+    const buffer = resizable(8 * n);
+    const out = new Float64Array(buffer, 0, n);
+    const x = uniformGrid(n, -5, 5, 'float64');
+    const pending = api.tanh.async(x, { out });
+    buffer.resize(8 * 10);
+    await expect(pending).rejects.toThrow(/out .*detached or resized/);
+    buffer.resize(8 * n);
+    // The memory past the shrunk end comes back zeroed: nothing was written there.
+    expect(new Float64Array(buffer, 80).every((value) => value === 0)).toBe(true);
+  });
+
+  it('computes from x as it was when a resizable x is shrunk meanwhile', async () => {
+    const buffer = resizable(4 * n);
+    const x = new Float32Array(buffer, 0, n);
+    x.set(uniformGrid(n, -5, 5, 'float32'));
+    const expected = api.sigmoid(x);
+    const pending = api.sigmoid.async(x);
+    buffer.resize(4);
+    expect(firstDifference(await pending, expected)).toBe(-1);
+  });
+});
+
+describe('a SharedArrayBuffer input dropped by its caller while a raw Promise call reads it in place', () => {
+  it('stays alive until the call settles', () => {
+    // The raw binding reads SharedArrayBuffer views in place. Before the worker held them, the
+    // caller's last reference could go, the collector freed the memory and the kernel read it:
+    // this script crashed with SIGSEGV every time.
+    const script = `
+      const native = process.env.KINDLING_FORCE_JS === '1' ? null : require('./dist/cjs/backend.js').loadNative([]);
+      if (!native) { console.log('no native addon'); process.exit(0); }
+      const { addon } = native;
+      addon.setThreads(1);
+      const kernels = addon.kernels(addon.supportedSimd.at(-1));
+      const id = kernels.activations.indexOf('mish');
+      const n = 1 << 24;
+      const out = new Float32Array(n);
+      let pending = (() => {
+        const x = new Float32Array(new SharedArrayBuffer(4 * n)).fill(0.5);
+        return kernels.activationAsync(id, 1, x, out, 0, 0);
+      })();
+      setImmediate(async () => {
+        global.gc();
+        new Float32Array(new SharedArrayBuffer(4 * n)).fill(3);
+        await pending;
+        const expected = new Float32Array(1);
+        kernels.activation(id, 1, new Float32Array([0.5]), expected, 0, 0);
+        console.log(out.every((v) => v === expected[0]) ? 'ok' : 'wrong values');
+      });`;
+    const result = spawnSync(process.execPath, ['--expose-gc', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.signal, result.stderr).toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^(ok|no native addon)$/);
+  });
+});
