@@ -2,7 +2,7 @@
  * What every benchmark shares: loading the library from its compiled build, and describing the
  * machine a run was measured on.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import type { Addon } from '../binding.js';
@@ -40,3 +40,6 @@ export function machine(native: { addon: Addon; path: string } | null, defaultTh
     loadAverageAtStart: loadavg()[0]!,
   };
 }
+
+/** The Python that runs the companion scripts: Debian's, which has python3-torch and python3-numpy, else the one on PATH. */
+export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

@@ -8,12 +8,12 @@
  *   npx tsc -p . && npx vite-node bench/init.ts [--shape 4096,4096] [--json results.json] [--repetitions 7] [--min-batch-ms 200]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FloatArray, Kernels } from '../binding.js';
-import { built } from './harness.js';
+import { PYTHON, built } from './harness.js';
 import { type TfTensor, loadTfjs } from './peers.js';
 
 const { loadNative } = built<typeof import('../lib/backend.js')>('backend.js');
@@ -129,9 +129,8 @@ interface PeerReport {
   results: { initializer: Name; contender: string; msPerCall: number[] }[];
 }
 let peer: PeerReport | null = null;
-const python = ['/usr/bin/python3', 'python3'].find((candidate) => candidate === 'python3' || existsSync(candidate))!;
 try {
-  const stdout = execFileSync(python, [join(__dirname, 'init_peers.py'), '--shape', SHAPE.join(','), '--min-batch-ms', String(MIN_BATCH_MS), '--repetitions', String(REPETITIONS)], {
+  const stdout = execFileSync(PYTHON, [join(__dirname, 'init_peers.py'), '--shape', SHAPE.join(','), '--min-batch-ms', String(MIN_BATCH_MS), '--repetitions', String(REPETITIONS)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });

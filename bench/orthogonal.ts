@@ -13,15 +13,19 @@
  * Wall-clock medians need a quiet machine; the CPU-time columns (process CPU time per call, all
  * threads) are what to compare on a busy one.
  *
- *   npx tsc -p . && npx vite-node bench/orthogonal.ts [--sizes 512,1024,2048] [--repetitions 3] [--no-tfjs] [--json out.json]
+ *   npx tsc -p . && npx vite-node bench/orthogonal.ts [--quick] [--sizes 512,1024,2048] [--repetitions 3] [--no-tfjs] [--json out.json]
+ *
+ * --json writes the suite's shape (bench/results.ts: { machine, notes, results: Sample[] }, ns per
+ * element of the n × n output, wall time), which `npm run bench` reports with the #6 targets.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kernels } from '../binding.js';
-import { built, machine } from './harness.js';
+import { PYTHON, built, machine } from './harness.js';
+import { requirePeer } from './peers.js';
+import { type Sample, median } from './results.js';
 
 const { loadNative } = built<typeof import('../lib/backend.js')>('backend.js');
 const { fallbackKernels } = built<typeof import('../lib/fallback/kernels.js')>('fallback/kernels.js');
@@ -30,14 +34,15 @@ const init = built<typeof import('../lib/init/index.js')>('init/index.js');
 
 const { values: args } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '512,1024,2048' },
-    repetitions: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    repetitions: { type: 'string' },
     'no-tfjs': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
-const SIZES = args.sizes!.split(',').map(Number);
-const REPETITIONS = Number(args.repetitions);
+const SIZES = (args.sizes ?? (args.quick ? '512,1024' : '512,1024,2048')).split(',').map(Number);
+const REPETITIONS = Number(args.repetitions ?? (args.quick ? 2 : 3));
 const TFJS_SIZE = 512;
 
 interface Row {
@@ -48,12 +53,6 @@ interface Row {
 }
 const rows: Row[] = [];
 const notes: string[] = [];
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((p, q) => p - q);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** Wall and process-CPU milliseconds of each of `repetitions` calls, after one warm-up call. */
 function time(run: () => void, repetitions = REPETITIONS): { wall: number[]; cpu: number[] } {
@@ -104,13 +103,12 @@ interface PeerReport {
   skipped: string[];
   results: Row[];
 }
-const python = ['/usr/bin/python3', 'python3'].find((candidate) => candidate === 'python3' || existsSync(candidate))!;
 const peers: PeerReport[] = [];
 for (const threads of [1, 2]) {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   try {
     const stdout = execFileSync(
-      python,
+      PYTHON,
       [join(__dirname, 'orthogonal_peers.py'), '--sizes', SIZES.join(','), '--threads', String(threads), '--repetitions', String(REPETITIONS)],
       { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -131,13 +129,14 @@ if (!args['no-tfjs'] && SIZES.includes(TFJS_SIZE)) {
     setBackend(name: string): Promise<boolean>;
     initializers: { orthogonal(args: { gain: number; seed: number }): { apply(shape: number[], dtype: string): { dataSync(): unknown; dispose(): void } } };
   }
+  const requireFrom = requirePeer();
   let tf: Tfjs | undefined;
-  for (const from of [join(process.env.KINDLING_PEERS ?? '/work/peers/node_modules', 'noop.js'), __filename]) {
+  if (typeof requireFrom === 'string') notes.push(`TF.js skipped: ${requireFrom}`);
+  else {
     try {
-      tf = createRequire(from)('@tensorflow/tfjs') as Tfjs;
-      break;
+      tf = requireFrom('@tensorflow/tfjs') as Tfjs;
     } catch (error) {
-      if (from === __filename) notes.push(`TF.js skipped: ${(error as Error).message.split('\n')[0]}`);
+      notes.push(`TF.js skipped: ${(error as Error).message.split('\n')[0]}`);
     }
   }
   if (tf) {
@@ -203,4 +202,16 @@ if (native && top) {
     console.log(`- ${TFJS_SIZE}²: ${fixed(speedup, 0)}× faster than TF.js (target ≥ 100×) — ${speedup >= 100 ? 'MET' : 'NOT MET'}`);
   }
 }
-if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine: info, sizes: SIZES, repetitions: REPETITIONS, rows, notes }, null, 2)}\n`);
+if (args.json) {
+  const kindOf = (contender: string) =>
+    /^kindling native/.test(contender) ? 'native' : /fallback/.test(contender) ? 'fallback' : /^numpy/.test(contender) ? 'numpy' : /^torch/.test(contender) ? 'torch' : 'tfjs';
+  const results: Sample[] = rows.map((row) => ({
+    case: 'orthogonal float32',
+    size: row.n * row.n,
+    contender: row.contender,
+    kind: kindOf(row.contender),
+    threads: threadsOf(row),
+    nsPerElement: row.msPerCall.map((ms) => (ms * 1e6) / (row.n * row.n)),
+  }));
+  writeFileSync(args.json, `${JSON.stringify({ machine: info, notes, results }, null, 2)}\n`);
+}

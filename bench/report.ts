@@ -141,7 +141,7 @@ export function writeReport(run: SuiteRun, out: string): void {
   );
 
   // ---- targets ----
-  const targets = targetRows(activations, softmax, random, initializers, best, bestNative);
+  const targets = targetRows(activations, softmax, random, initializers, orthogonal, best, bestNative);
   say('## Targets of the kernel issues', '', header(['issue', 'target', 'measured', 'verdict'], ['l', 'l', 'l', 'l']));
   for (const t of targets) say(row([t.issue, t.target, t.measured, verdict(t.met)]));
   say('');
@@ -317,6 +317,7 @@ function targetRows(
   softmax: Family,
   random: Family,
   initializers: Family,
+  orthogonal: Family,
   best: string | null,
   bestNative: (m: Measurement) => boolean,
 ): Target[] {
@@ -410,6 +411,35 @@ function targetRows(
       target: `${name}, [4096, 4096] float32, 1 thread: ≥ 2× PyTorch's throughput`,
       measured: mine && torch ? `${ratio(torch.median / mine.median)}` : '—',
       met: mine && torch ? torch.median / mine.median >= 2 : null,
+    });
+  }
+  // #6: wall time of an n × n float32 orthogonal matrix, 1 thread, against its peers' at the same size.
+  const mineOrthogonal = (size: number) => orthogonal.find('orthogonal float32', size, (m) => m.contender === `kindling native ${best} (1 thread)`);
+  for (const n of orthogonal.sizes('orthogonal float32').map(Math.sqrt).filter((side) => side >= 1024)) {
+    const mine = mineOrthogonal(n * n);
+    for (const [peer, label, limit] of [
+      ['numpy.linalg.qr (1 thread)', 'at most 1.5× the time of numpy.linalg.qr (1 thread)', 1.5],
+      ['torch.nn.init.orthogonal_ (1 thread)', 'faster than torch.nn.init.orthogonal_ (1 thread)', 1],
+    ] as const) {
+      const theirs = orthogonal.find('orthogonal float32', n * n, (m) => m.contender === peer);
+      const timeRatio = mine && theirs ? mine.median / theirs.median : null;
+      targets.push({
+        issue: '#6',
+        target: `orthogonal, ${n} × ${n} float32, 1 thread: ${label}`,
+        measured: timeRatio === null ? '—' : `${ratio(timeRatio)} the time (${significant((mine!.median * n * n) / 1e6)} ms vs ${significant((theirs!.median * n * n) / 1e6)} ms)`,
+        met: timeRatio === null ? null : limit === 1 ? timeRatio < 1 : timeRatio <= limit,
+      });
+    }
+  }
+  const tfjsOrthogonal = orthogonal.all.find((m) => m.kind === 'tfjs');
+  if (tfjsOrthogonal) {
+    const mine = mineOrthogonal(tfjsOrthogonal.size);
+    const side = Math.sqrt(tfjsOrthogonal.size);
+    targets.push({
+      issue: '#6',
+      target: `orthogonal, ${side} × ${side}: ≥ 100× faster than TF.js`,
+      measured: mine ? `${ratio(tfjsOrthogonal.median / mine.median)}` : '—',
+      met: mine ? tfjsOrthogonal.median / mine.median >= 100 : null,
     });
   }
   return targets;

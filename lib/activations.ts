@@ -122,7 +122,8 @@ function paramValue(param: ParamSpec, value: unknown, label: string): number {
 
 /** The parameters of `spec` from `given` options (defaults for those missing), checked. */
 export function paramsOf(spec: ActivationSpec, given: Record<string, unknown>, label: string): number[] {
-  const values = spec.params.map((param) => paramValue(param, given[param.name], label));
+  const values: number[] = [];
+  for (const param of spec.params) values.push(paramValue(param, given[param.name], label));
   if (spec.paramsCheck && !spec.paramsCheck.holds(values)) {
     const received = spec.params.map((param, i) => `${param.name} = ${describe(values[i])}`).join(', ');
     throw new RangeError(message(spec.paramsCheck.what, `${label} options`, received));
@@ -141,8 +142,8 @@ function resolverOf(kernels: readonly Kernels[], spec: ActivationSpec): Resolver
     }
     return (given, label) => {
       const params = paramsOf(row, given, label);
-      const [a = 0, b = 0] = row.kernelParams ? row.kernelParams(params) : params;
-      return { kernel, a, b };
+      const kernelParams = row.kernelParams ? row.kernelParams(params) : params;
+      return { kernel, a: kernelParams[0] ?? 0, b: kernelParams[1] ?? 0 };
     };
   };
   const own = choose(spec);

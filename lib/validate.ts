@@ -120,6 +120,19 @@ export function options(value: unknown, name: string, known: readonly string[]):
   return value as Record<string, unknown>;
 }
 
+/**
+ * The array `allocate` makes for `length` elements of argument `name`. A length the engine
+ * refuses, or memory it cannot get, is a RangeError in the one grammar instead of V8's own words.
+ */
+export function allocated<T>(allocate: () => T, length: number, name: string): T {
+  try {
+    return allocate();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new RangeError(message('a length this process can allocate', name, `${length} elements (${error.message})`));
+  }
+}
+
 export function allocateLike<T extends FloatArray>(like: T): T {
   const length = lengthOf(like);
   return (typedArrayKind(like) === 'Float32Array' ? new Float32Array(length) : new Float64Array(length)) as T;

@@ -108,19 +108,20 @@ ArrayArg arrayArg(const Napi::CallbackInfo& info, size_t index, const char* name
                   std::initializer_list<napi_typedarray_type> allowed, const char* expected) {
   const Napi::Env env = info.Env();
   const Napi::Value value = info[index];
+  ArrayArg array{};
+  napi_value buffer = nullptr;
+  size_t byteOffset;
   bool ok = value.IsTypedArray();
   if (ok) {
-    const napi_typedarray_type type = value.As<Napi::TypedArray>().TypedArrayType();
+    // One napi_get_typedarray_info per array: it tests the array's type against every kind in
+    // turn, and was a quarter of the cost of a call on a few elements when made twice.
+    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &array.type, &array.length, &array.data, &buffer, &byteOffset), array);
     ok = false;
-    for (napi_typedarray_type candidate : allowed) ok = ok || candidate == type;
+    for (napi_typedarray_type candidate : allowed) ok = ok || candidate == array.type;
   }
   if (!ok) {
     throw Napi::TypeError::New(env, std::string("Expected ") + expected + " for " + name + " but received " + describe(value));
   }
-  ArrayArg array{};
-  napi_value buffer;
-  size_t byteOffset;
-  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &array.type, &array.length, &array.data, &buffer, &byteOffset), array);
   NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &array.detachable), array);
   array.elementSize = elementSizeOf(array.type);
   array.value = value;
@@ -990,6 +991,14 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace kindling
 
-static Napi::Object initKindling(Napi::Env env, Napi::Object exports) { return kindling::init(env, exports); }
+static Napi::Object initKindling(Napi::Env env, Napi::Object exports) {
+#ifdef KINDLING_LEAK_CANARY
+  // The planted leak of CMake's KINDLING_LEAK_CANARY: the pointer is overwritten, so nothing reaches it.
+  char* volatile canary = new char[64];
+  canary[0] = 1;
+  canary = nullptr;
+#endif
+  return kindling::init(env, exports);
+}
 
 NODE_API_MODULE(kindling, initKindling)

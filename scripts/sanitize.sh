@@ -7,6 +7,9 @@
 #   scripts/sanitize.sh                 the whole test suite (vitest, the fuzzers included)
 #   scripts/sanitize.sh test/fuzz-binding.test.ts ...    only these test files
 #   scripts/sanitize.sh --leaks         LeakSanitizer on scripts/leak-smoke.mjs (see docs/reliability.md)
+#   scripts/sanitize.sh --leak-canary   the same on a build that leaks 64 bytes on purpose (CMake's
+#                                       KINDLING_LEAK_CANARY, into build/sanitize-canary/): passes
+#                                       only if the leak check catches it
 #
 # KINDLING_FUZZ_RUNS=<n> lengthens the fuzz campaigns. Node itself keeps memory until exit, which
 # LeakSanitizer would report as leaks, so the suite runs with detect_leaks=0, and --leaks judges
@@ -15,10 +18,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
+mode=${1:-}
 out=build/sanitize
+canary=OFF
+if [ "$mode" = "--leak-canary" ]; then out=build/sanitize-canary canary=ON; fi
 binary=$root/$out/Release/kindling.node
-echo "== building the addon with -fsanitize=address,undefined into $out"
-nice -n 10 node node_modules/cmake-js/bin/cmake-js compile -O "$out" --CDKINDLING_SANITIZE=ON >"$root/$out.log" 2>&1 ||
+echo "== building the addon with -fsanitize=address,undefined into $out (leak canary $canary)"
+nice -n 10 node node_modules/cmake-js/bin/cmake-js compile -O "$out" --CDKINDLING_SANITIZE=ON --CDKINDLING_LEAK_CANARY=$canary >"$root/$out.log" 2>&1 ||
   { tail -n 40 "$root/$out.log"; exit 1; }
 npm run --silent build:ts
 
@@ -38,14 +44,18 @@ if (info.path !== process.env.KINDLING_NATIVE_PATH) { console.error('loaded', in
 console.log('loaded', info.path, 'at', info.simd);
 "
 
-if [ "${1:-}" = "--leaks" ]; then
+if [ "$mode" = "--leaks" ] || [ "$mode" = "--leak-canary" ]; then
   report=$root/$out/leaks
   rm -f "$report".*
   echo "== LeakSanitizer on scripts/leak-smoke.mjs (reports in $report.<pid>)"
   ASAN_OPTIONS=$asan_common:detect_leaks=1:log_path=$report \
     LSAN_OPTIONS=fast_unwind_on_malloc=0:malloc_context_size=30:exitcode=0 \
     nice -n 10 node --expose-gc scripts/leak-smoke.mjs
-  node scripts/leak-report.mjs "$report" kindling.node
+  if [ "$mode" = "--leaks" ]; then exec node scripts/leak-report.mjs "$report" kindling.node; fi
+  if node scripts/leak-report.mjs "$report" kindling.node; then
+    echo "leak canary: the planted leak was NOT caught: the leak check is blind"; exit 1
+  fi
+  echo "leak canary: the planted leak was caught, as it must be"
   exit
 fi
 

@@ -1,7 +1,8 @@
 /**
  * Property-based fuzzing of the public API on every backend: every element-wise activation (forward,
  * derivative, backward, backwardFromOutput), softmax & co. along an axis, prelu and its backward,
- * and the generator's draws, sync and Promise forms, with arguments and options that are valid or
+ * the generator's draws and every initializer (and fromRecipe), sync and Promise forms, with
+ * arguments and options that are valid or
  * hostile (wrong types, shapes and axes that are negative, fractional, NaN or huge, NaN/Inf
  * parameters, `out` too short or of another type, detached and shared arrays, odd offsets).
  * Every call must succeed or refuse with a TypeError or RangeError in the one grammar — thrown by
@@ -12,9 +13,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAxisActivations } from '../lib/axis-activations.js';
 import { createPrelu } from '../lib/prelu.js';
+import { fromRecipe, initializers } from '../lib/init/initializers.js';
 import { Generator } from '../lib/random/generator.js';
 import { activationSpecs } from '../lib/spec/activations.js';
-import { backends } from './helpers/backends.js';
+import { initializerSpecs } from '../lib/spec/initializers.js';
+import { backends, fallback } from './helpers/backends.js';
 import {
   HOSTILE_NUMBERS,
   NOT_ARRAYS,
@@ -141,6 +144,47 @@ describe.each(backends)('$label: fuzzing the public API', (backend) => {
       return { label: `generator.${name}`, fn, args: [size, options], isAsync };
     });
 
+  // Initializers: any name of the table, a small shape or a hostile one, any of its options (and
+  // some it does not take) with ordinary or hostile values. A success must also be the tensor the
+  // fallback makes from a fresh generator of the same seed: refusing nothing wrongly is not enough.
+  const initializerNames = initializerSpecs.map((spec) => spec.name);
+  const paramNames = [...new Set(initializerSpecs.flatMap((spec) => spec.params.map((param) => param.name)))];
+  const INIT_SEED = 11;
+  const initCalls = fc
+    .record({
+      name: fc.constantFrom(...initializerNames),
+      member: fc.constantFrom('', 'async', 'recipe'),
+      shape: fc.oneof({ weight: 4, arbitrary: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 4 }) }, { weight: 1, arbitrary: shapeFor(8) }),
+      kind: fc.option(dtype, { nil: undefined }),
+      outSpec: fc.option(fc.oneof({ weight: 3, arbitrary: fc.constant('fits' as const) }, { weight: 1, arbitrary: hostile }), { nil: undefined }),
+      params: fc.dictionary(
+        fc.constantFrom(...paramNames, 'layout', 'slice', 'groups', 'transposed', 'fanIn', 'fanOut', 'bogus'),
+        fc.oneof(optionNumber, fc.constantFrom('torch', 'keras', 'fan_out', 'relu', 'tanh', 'uniform', 'std', true, [0, 1], [1, 3], [2, 1], [0, 2 ** 53])),
+        { maxKeys: 3 },
+      ),
+    })
+    .map(({ name, member, shape, kind, outSpec, params }): ApiCall => {
+      const options: Record<string, unknown> = { ...params, generator: new Generator(INIT_SEED, { kernels }) };
+      if (kind) options.dtype = kind === 'Float32Array' ? 'float32' : 'float64';
+      if (outSpec === 'fits' && Array.isArray(shape) && shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0)) {
+        const slice = params.slice as number[] | undefined;
+        const size = Array.isArray(slice) ? slice[1]! - slice[0]! : (shape as number[]).reduce((p, d) => p * d, 1);
+        if (Number.isSafeInteger(size) && size >= 0 && size < 1e6) options.out = makeOutput({ kind: kind ?? 'Float32Array', length: size, offset: 1, backing: 'ArrayBuffer', detached: false });
+      } else if (outSpec !== undefined && outSpec !== 'fits') options.out = outSpec;
+      const initializer = initializers[name as keyof typeof initializers] as unknown as Loose & { recipe: Loose };
+      const fn = member === 'async' ? initializer.async : member === 'recipe' ? initializer.recipe : initializer;
+      return { label: `init.${name}${member ? `.${member}` : ''}`, fn, args: [shape, options], isAsync: member === 'async' };
+    });
+
+  /** The same initializer call on the fallback, from a fresh generator of the same seed, into a new array. */
+  function onFallback(call: ApiCall, made: unknown): Float32Array | Float64Array {
+    const [shape, options] = call.args as [unknown, Record<string, unknown>];
+    const name = call.label.split('.')[1] as keyof typeof initializers;
+    const again: Record<string, unknown> = { ...options, generator: new Generator(INIT_SEED, { kernels: fallback.kernels }), out: undefined };
+    again.dtype = made instanceof Float64Array ? 'float64' : 'float32';
+    return (initializers[name] as unknown as (shape: unknown, options: unknown) => Float32Array | Float64Array)(shape, again);
+  }
+
   async function holds({ label, fn, args, isAsync }: ApiCall): Promise<void> {
     const options = args.at(-1) as Record<string, unknown> | undefined;
     const views = [...args, ...(options && typeof options === 'object' ? Object.values(options) : [])];
@@ -153,7 +197,8 @@ describe.each(backends)('$label: fuzzing the public API', (backend) => {
     expect(['ok', 'TypeError', 'RangeError'], context).toContain(verdict);
     if (verdict === 'ok') {
       expect(loose.changedOutside(), context).toBeNull();
-      if (outIndex >= 0 && !label.startsWith('prelu.backward')) expect(outcome.value, context).toBe(options!.out);
+      if (outIndex >= 0 && !label.startsWith('prelu.backward') && !label.endsWith('.recipe')) expect(outcome.value, context).toBe(options!.out);
+      if (label.startsWith('init.')) checkInitializerResult({ label, fn, args, isAsync }, outcome.value, context);
       return;
     }
     expect(outcome.kind, `${context}: a Promise form must reject, not throw`).toBe(isAsync ? 'rejected' : 'threw');
@@ -161,11 +206,31 @@ describe.each(backends)('$label: fuzzing the public API', (backend) => {
     expect(strict.changedOutside(), `${context}: refused but wrote`).toBeNull();
   }
 
+  // (A detached `out` has length 0 and its buffer cannot even be viewed.)
+  const bytesOf = (array: Float32Array | Float64Array) => (array.length === 0 ? Buffer.alloc(0) : Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+  const sameBits = (p: Float32Array | Float64Array, q: Float32Array | Float64Array) => bytesOf(p).equals(bytesOf(q));
+
+  /** A tensor is bit for bit the fallback's; a recipe remakes on this backend what the call would have made. */
+  function checkInitializerResult(call: ApiCall, value: unknown, context: string): void {
+    if (call.label.endsWith('.recipe')) {
+      const remade = fromRecipe(JSON.parse(JSON.stringify(value)), { kernels });
+      const made = onFallback(call, remade);
+      expect(sameBits(remade, made), context).toBe(true);
+      return;
+    }
+    expect(value instanceof Float32Array || value instanceof Float64Array, context).toBe(true);
+    const tensor = value as Float32Array | Float64Array;
+    const expected = onFallback(call, tensor);
+    expect(tensor.length, context).toBe(expected.length);
+    expect(sameBits(tensor, expected), context).toBe(true);
+  }
+
   it.each([
     { label: 'element-wise activations', calls: elementwise as fc.Arbitrary<ApiCall>, salt: 300 },
     { label: 'activations along an axis', calls: alongAxis, salt: 301 },
     { label: 'prelu', calls: preluCalls, salt: 302 },
     { label: 'generator draws', calls: draws, salt: 303 },
+    { label: 'initializers and their recipes', calls: initCalls, salt: 304 },
   ])('$label: succeed or refuse in the one grammar, writing nothing outside out', async ({ calls, salt }) => {
     await fc.assert(fc.asyncProperty(calls, holds), { ...fuzzParameters(salt), numRuns: 4 * fuzzParameters(salt).numRuns });
   });

@@ -81,28 +81,25 @@ export function judge(layers: readonly LayerStatistics[], inputStd: number): Jud
 
   // Activations from the input side, where they start; a std that is not finite has overflowed.
   const ratio = (layer: LayerStatistics) => layer.std / inputStd;
-  const exploded = firstWhere((layer) => !(ratio(layer) <= EXPLODING_RATIO));
-  const vanished = firstWhere((layer) => ratio(layer) < VANISHING_RATIO);
   // Gradients against the last layer's, from the input side too, the side they reach last.
   const last = layers[layers.length - 1]!.gradientNorm;
   const comparable = last > 0 && Number.isFinite(last);
   const gradientRatio = (layer: LayerStatistics) => layer.gradientNorm / last;
-  const gradientsExploded = comparable ? deepestWhere((layer) => gradientRatio(layer) > EXPLODING_RATIO) : undefined;
-  const gradientsVanished = comparable ? deepestWhere((layer) => gradientRatio(layer) < VANISHING_RATIO) : undefined;
-
-  if (exploded) {
-    const detail = `the outputs' std reaches ${number(exploded.std)} at layer ${exploded.layer}, ${number(ratio(exploded))} × the input's`;
-    problems.push({ kind: 'exploding', layer: exploded.layer, detail });
-  } else if (gradientsExploded) {
-    const detail = `the weight gradient of layer ${gradientsExploded.layer} is ${number(gradientRatio(gradientsExploded))} × the last layer's`;
-    problems.push({ kind: 'exploding', layer: gradientsExploded.layer, detail });
-  }
-  if (vanished) {
-    const detail = `the outputs' std falls to ${number(vanished.std)} at layer ${vanished.layer}, ${number(ratio(vanished))} × the input's`;
-    problems.push({ kind: 'vanishing', layer: vanished.layer, detail });
-  } else if (gradientsVanished) {
-    const detail = `the weight gradient of layer ${gradientsVanished.layer} is ${number(gradientRatio(gradientsVanished))} × the last layer's`;
-    problems.push({ kind: 'vanishing', layer: gradientsVanished.layer, detail });
-  }
+  // A scale out of range in the activations if anywhere (the first layer), else in the gradients (the deepest).
+  const scaleProblem = (kind: 'exploding' | 'vanishing', outOfRange: (ratio: number) => boolean, verb: string): void => {
+    const activations = firstWhere((layer) => outOfRange(ratio(layer)));
+    if (activations) {
+      const detail = `the outputs' std ${verb} ${number(activations.std)} at layer ${activations.layer}, ${number(ratio(activations))} × the input's`;
+      problems.push({ kind, layer: activations.layer, detail });
+      return;
+    }
+    const gradients = comparable ? deepestWhere((layer) => outOfRange(gradientRatio(layer))) : undefined;
+    if (gradients) {
+      const detail = `the weight gradient of layer ${gradients.layer} is ${number(gradientRatio(gradients))} × the last layer's`;
+      problems.push({ kind, layer: gradients.layer, detail });
+    }
+  };
+  scaleProblem('exploding', (r) => !(r <= EXPLODING_RATIO), 'reaches');
+  scaleProblem('vanishing', (r) => r < VANISHING_RATIO, 'falls to');
   return { verdict: problems[0]?.kind ?? 'healthy', problems };
 }

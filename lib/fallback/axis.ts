@@ -9,6 +9,7 @@
 import type { BackwardSource, FloatArray, Kernels } from '../../binding.js';
 import { axisActivationNames } from '../spec/axis-activations.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
+import { snapshot } from './snapshot.js';
 import { scalarActivations } from './activations.js';
 import { exp32, exp64, log64 } from './math.js';
 
@@ -440,13 +441,11 @@ function check(
 const ASYNC_SLICE = 1 << 16;
 
 /** A Promise call reads its inputs as they were when it started, as the native addon does. */
-function snapshot<T extends FloatArray | Uint8Array | null>(array: T): T {
-  return (array === null ? null : array.slice()) as T;
-}
+const snapshotOrNull = <T extends FloatArray | Uint8Array>(array: T | null): T | null => (array === null ? null : snapshot(array));
 
 async function runInSlices(checked: Checked): Promise<void> {
   const { call, units, run, kernel } = checked;
-  const frozen: Call = Object.assign({}, call, { gradOutput: snapshot(call.gradOutput), input: snapshot(call.input), mask: snapshot(call.mask) });
+  const frozen: Call = Object.assign({}, call, { gradOutput: snapshotOrNull(call.gradOutput), input: snapshot(call.input), mask: snapshotOrNull(call.mask) });
   const outLength = lengthOf(call.out);
   const perSlice = kernel.unitsAreElements ? ASYNC_SLICE : Math.max(1, Math.floor(ASYNC_SLICE / Math.max(1, call.length)));
   for (let begin = 0; begin < units; begin += perSlice) {

@@ -11,6 +11,7 @@ import { axisFallbackKernels } from './axis.js';
 import { linalgKernels } from './linalg.js';
 import { preluKernels } from './prelu.js';
 import { type DrawSpec, fillRandom } from './random.js';
+import { snapshot } from './snapshot.js';
 
 const registry = kernelNames.map((name) => scalarActivations[name]);
 
@@ -22,25 +23,37 @@ function isFloat32(x: FloatArray): boolean {
   return typedArrayKind(x) === 'Float32Array';
 }
 
-/** The checks native/addon.cc makes, so a direct caller meets the same refusals on either backend. */
-function checkCall(arrays: Record<string, unknown>, a: unknown, b: unknown): number {
-  const x = arrays.x;
-  for (const [name, array] of Object.entries(arrays)) {
-    const kind = typedArrayKind(array);
-    if (kind !== 'Float32Array' && kind !== 'Float64Array') {
-      throw new TypeError(`Expected a Float32Array or Float64Array for ${name}`);
-    }
-    if (kind !== typedArrayKind(x)) throw new TypeError(`Expected ${name} to have the element type of x`);
-    if (lengthOf(array) !== lengthOf(x)) {
-      throw new RangeError(`Expected ${name} to have the length of x (${lengthOf(x)}) but received length ${lengthOf(array)}`);
-    }
+/** One array of a call against x: a float array of x's element type and length (x's kind and length given). */
+function checkArray(name: string, array: unknown, xKind: string | undefined, x: unknown): void {
+  const kind = typedArrayKind(array);
+  if (kind !== 'Float32Array' && kind !== 'Float64Array') throw new TypeError(`Expected a Float32Array or Float64Array for ${name}`);
+  if (kind !== xKind) throw new TypeError(`Expected ${name} to have the element type of x`);
+  if (lengthOf(array) !== lengthOf(x)) {
+    throw new RangeError(`Expected ${name} to have the length of x (${lengthOf(x)}) but received length ${lengthOf(array)}`);
   }
-  for (const [name, value] of [['a', a], ['b', b]] as const) {
-    if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name}`);
-  }
-  return lengthOf(x);
 }
 
+function checkNumber(name: string, value: unknown): void {
+  if (typeof value !== 'number') throw new TypeError(`Expected a number for ${name}`);
+}
+
+/** checkCall's gradOutput for the calls that have none. */
+const NO_GRADIENT = Symbol('no gradOutput');
+
+/**
+ * The checks native/addon.cc makes, so a direct caller meets the same refusals on either backend:
+ * gradOutput (when given), x and out in that order, then the two parameters. Written without
+ * temporary objects: a call on a few elements is mostly this.
+ */
+function checkCall(gradOutput: unknown, x: unknown, out: unknown, a: unknown, b: unknown): number {
+  const xKind = typedArrayKind(x);
+  if (gradOutput !== NO_GRADIENT) checkArray('gradOutput', gradOutput, xKind, x);
+  checkArray('x', x, xKind, x);
+  checkArray('out', out, xKind, x);
+  checkNumber('a', a);
+  checkNumber('b', b);
+  return lengthOf(x);
+}
 function checkId(id: number): void {
   if (!Number.isInteger(id) || id < 0 || id >= registry.length) {
     throw new RangeError(`Expected a kernel id from 0 to ${registry.length - 1}`);
@@ -86,12 +99,6 @@ function mapRange2(
  * A Promise call reads its inputs as they were when it started (the native addon copies them too),
  * so detaching or changing them meanwhile cannot change or break the call.
  */
-function snapshot(array: FloatArray, length: number): FloatArray {
-  const copy = isFloat32(array) ? new Float32Array(length) : new Float64Array(length);
-  if (length > 0) copy.set(array); // (a detached array has length 0 and cannot be read at all)
-  return copy;
-}
-
 /** Runs `run` over [0, length) in slices, refusing to go on if `out` was detached or resized meanwhile. */
 async function inSlices(out: FloatArray | RandomArray, length: number, run: (begin: number, end: number) => void): Promise<void> {
   for (let begin = 0; begin < length; begin += ASYNC_SLICE) {
@@ -159,29 +166,29 @@ export const fallbackKernels: Kernels = {
   simd: null,
   activations: kernelNames,
   activation(id, pass, x, out, a, b) {
-    const n = checkCall({ x, out }, a, b);
+    const n = checkCall(NO_GRADIENT, x, out, a, b);
     const fn = unaryOf(id, pass, x);
-    [a, b] = paramsOf(x, a, b);
-    mapRange(fn, x, out, a, b, 0, n);
+    if (isFloat32(x)) mapRange(fn, x, out, Math.fround(a), Math.fround(b), 0, n);
+    else mapRange(fn, x, out, a, b, 0, n);
   },
   async activationAsync(id, pass, x, out, a, b) {
-    const n = checkCall({ x, out }, a, b);
+    const n = checkCall(NO_GRADIENT, x, out, a, b);
     const fn = unaryOf(id, pass, x);
     [a, b] = paramsOf(x, a, b);
-    const input = snapshot(x, n);
+    const input = snapshot(x);
     await inSlices(out, n, (begin, end) => mapRange(fn, input, out, a, b, begin, end));
   },
   activationBackward(id, source, gradOutput, x, out, a, b) {
-    const n = checkCall({ gradOutput, x, out }, a, b);
+    const n = checkCall(gradOutput, x, out, a, b);
     const fn = backwardOf(id, source, x);
-    [a, b] = paramsOf(x, a, b);
-    mapRange2(fn, gradOutput, x, out, a, b, 0, n);
+    if (isFloat32(x)) mapRange2(fn, gradOutput, x, out, Math.fround(a), Math.fround(b), 0, n);
+    else mapRange2(fn, gradOutput, x, out, a, b, 0, n);
   },
   async activationBackwardAsync(id, source, gradOutput, x, out, a, b) {
-    const n = checkCall({ gradOutput, x, out }, a, b);
+    const n = checkCall(gradOutput, x, out, a, b);
     const fn = backwardOf(id, source, x);
     [a, b] = paramsOf(x, a, b);
-    const [grad, input] = [snapshot(gradOutput, n), snapshot(x, n)];
+    const [grad, input] = [snapshot(gradOutput), snapshot(x)];
     await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
   },
   // along an axis

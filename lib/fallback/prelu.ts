@@ -6,6 +6,7 @@
  */
 import type { FloatArray, Kernels } from '../../binding.js';
 import { lengthOf, typedArrayKind } from '../validate.js';
+import { snapshot } from './snapshot.js';
 
 type PreluKernels = Pick<Kernels, 'prelu' | 'preluAsync' | 'preluBackward' | 'preluBackwardAsync'>;
 
@@ -178,10 +179,6 @@ function checkBackward(
 }
 
 /** A copy of an input as it is now (a Promise call reads its inputs as they were at the call). */
-function snapshot(array: FloatArray): FloatArray {
-  return typedArrayKind(array) === 'Float32Array' ? new Float32Array(array) : new Float64Array(array);
-}
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

@@ -231,7 +231,10 @@ function drawOptions(call: Call, plan: DrawPlan): Record<string, unknown> {
   return { ...plan.options, out, slice: [start, end] };
 }
 
+// An empty part ([start, start), or a detached `out`, whose length is 0) writes nothing: fill()
+// would throw on a detached array even with nothing to fill.
 function writePoints(out: FloatArray, start: number, end: number, value: number, indices: Iterable<number>): void {
+  if (end === start) return;
   out.fill(0);
   for (const index of indices) if (index >= start && index < end) out[index - start] = value;
 }
@@ -244,7 +247,7 @@ export function run(call: Call): FloatArray {
     case 'empty':
       break;
     case 'fill':
-      out.fill(plan.value);
+      if (end > start) out.fill(plan.value);
       break;
     case 'points':
       writePoints(out, start, end, plan.value, plan.indices());

@@ -9,7 +9,7 @@ import type { Dtype } from '../random/distributions.js';
 import { Generator, defaultGenerator } from '../random/generator.js';
 import type { Layout, ParamSpec } from '../spec/initializers.js';
 import { layouts } from '../spec/initializers.js';
-import { describe, lengthOf, message, rangeError, typeError, typedArrayKind } from '../validate.js';
+import { allocated, describe, lengthOf, message, rangeError, typeError, typedArrayKind } from '../validate.js';
 
 export type Shape = readonly number[];
 
@@ -98,7 +98,7 @@ export function checkOutput(opts: Record<string, unknown>, size: number, allocat
   dtype ??= 'float32';
   if (out === undefined) {
     const length = allocate ? end - start : 0;
-    out = dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+    out = allocated(() => (dtype === 'float32' ? new Float32Array(length) : new Float64Array(length)), length, 'shape');
   }
   else if (lengthOf(out) !== end - start) throw rangeError(`an array of length ${end - start}`, 'out', out);
   return { dtype, start, end, out, slice };

@@ -100,7 +100,7 @@ function write(plan: OrthogonalPlan, q: Float64Array, out: FloatArray, start: nu
   const { rows, cols, gain, base, rowStride, colStride } = plan;
   const wide = rows < cols;
   const tallCols = wide ? rows : cols;
-  if (plan.sparse) out.fill(0);
+  if (plan.sparse && end > start) out.fill(0);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const index = base + i * rowStride + j * colStride;

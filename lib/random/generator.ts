@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { FloatArray, Kernels, RandomArray } from '../../binding.js';
 import { activeKernels } from '../backend.js';
 import {
+  allocated,
   describe,
   lengthOf,
   message,
@@ -239,7 +240,7 @@ export class Generator {
     }
     let out: A;
     if (opts.out === undefined) {
-      out = allocate(end - start);
+      out = allocated(() => allocate(end - start), end - start, 'size');
     } else {
       if (!isOut(opts.out)) throw typeError(outKinds, 'out', opts.out);
       out = opts.out as A;

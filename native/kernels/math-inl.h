@@ -37,6 +37,17 @@ inline VF scaleByPow2Rounded(VF y, VI32 n) {
   return subnormal ? built : scaleByPow2(subnormal ? splat<VF>(1.0f) : y, normalN);
 }
 
+// P(r) with e^r = 1 + r + r^2 P(r) for |r| <= ln2/2 (Cephes expf's coefficients), shared by expOf
+// and expm1ReductionOf.
+inline VF expPolynomialOf(VF r) {
+  VF p = splat<VF>(1.9875691500e-4f);
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  return p * r + 5.0000001201e-1f;
+}
+
 // e^x, float: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7 polynomial
 // (Cephes expf coefficients). Inputs are clamped just past the overflow and underflow thresholds
 // so +-Inf give +Inf and 0 through ordinary rounding; NaN propagates through the arithmetic.
@@ -48,21 +59,14 @@ inline VF expOf(VF x) {
   const VI32 n = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
   VF r = clamped - k * 0.693359375f;  // ln2 split so that k * 0.693359375 is exact
   r = r - k * -2.12194440e-4f;
-  const VF r2 = r * r;
-  VF p = splat<VF>(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const VF y = p * r2 + r + 1.0f;
+  const VF y = expPolynomialOf(r) * (r * r) + r + 1.0f;
   return scaleByPow2(y, n);
 }
 
 // The float reduction of expm1Of (activations/exponential-inl.h) and the float sigmoid, for z <= 0:
 // z = k ln2 + r - rExcess with ln2 split so that its low part is positive (r keeps the sign of a
 // zero z) and k times its 15-bit high part exact, and e^(r - rExcess) - 1 = r - d to well below a
-// float ULP, with expOf's polynomial P: d = rExcess e^r - r^2 P(r) (e^r ~ 1 + r is enough for so
+// float ULP, with expPolynomialOf's P: d = rExcess e^r - r^2 P(r) (e^r ~ 1 + r is enough for so
 // small a term), whose error is relative to r^2 P, so tiny |r| (subnormals included) come out exact.
 struct Expm1Reduction {
   VF k;    // k as a float
@@ -81,13 +85,7 @@ inline Expm1Reduction expm1ReductionOf(VF z) {
   const VF lo = k * 1.4286068e-6f;
   const VF r = hi - lo;
   const VF rExcess = (r - hi) + lo;  // r less the exact hi - lo
-  VF poly = splat<VF>(1.9875691500e-4f);
-  poly = poly * r + 1.3981999507e-3f;
-  poly = poly * r + 8.3334519073e-3f;
-  poly = poly * r + 4.1665795894e-2f;
-  poly = poly * r + 1.6666665459e-1f;
-  poly = poly * r + 5.0000001201e-1f;
-  return {k, n, r, (rExcess + rExcess * r) - poly * (r * r)};
+  return {k, n, r, (rExcess + rExcess * r) - expPolynomialOf(r) * (r * r)};
 }
 
 // e^x in double lanes: the reduction of the float expOf with ln2 split as in fdlibm, then

@@ -13,7 +13,18 @@ export const FUZZ_RUNS = Number(process.env.KINDLING_FUZZ_RUNS ?? 12);
 export const FUZZ_SEED = Number(process.env.KINDLING_FUZZ_SEED ?? 20_261_205);
 
 /** fast-check's parameters for the property numbered `salt` in a file: each gets its own cases. */
-export const fuzzParameters = (salt: number) => ({ numRuns: FUZZ_RUNS, seed: FUZZ_SEED + salt, endOnFailure: true });
+export const fuzzParameters = (salt: number) => ({ numRuns: FUZZ_RUNS, seed: FUZZ_SEED + salt, endOnFailure: true, reporter: reportFailure });
+
+/**
+ * fast-check's report of a failure, without printing the counterexample: its default report
+ * stringifies every argument, and throws on a detached typed array, hiding the real failure.
+ * The seed and path replay the case (fc.assert's `seed` and `path`).
+ */
+function reportFailure<Ts>(details: fc.RunDetails<Ts>): void {
+  if (!details.failed) return;
+  const cause = details.errorInstance instanceof Error ? String(details.errorInstance.stack) : String(details.errorInstance);
+  throw new Error(`fuzz case failed after ${details.numRuns} runs (seed ${details.seed}, path "${details.counterexamplePath}"): ${cause}`);
+}
 
 export type TypedKind =
   | 'Float32Array'
