@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { createAxisActivations } from '../lib/axis-activations.js';
 import { createPrelu } from '../lib/prelu.js';
 import { fromRecipe, initializers } from '../lib/init/initializers.js';
+import { sizeOf } from '../lib/init/options.js';
 import { Generator } from '../lib/random/generator.js';
 import { activationSpecs } from '../lib/spec/activations.js';
 import { initializerSpecs } from '../lib/spec/initializers.js';
@@ -168,7 +169,7 @@ describe.each(backends)('$label: fuzzing the public API', (backend) => {
       if (kind) options.dtype = kind === 'Float32Array' ? 'float32' : 'float64';
       if (outSpec === 'fits' && Array.isArray(shape) && shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0)) {
         const slice = params.slice as number[] | undefined;
-        const size = Array.isArray(slice) ? slice[1]! - slice[0]! : (shape as number[]).reduce((p, d) => p * d, 1);
+        const size = Array.isArray(slice) ? slice[1]! - slice[0]! : sizeOf(shape as number[]);
         if (Number.isSafeInteger(size) && size >= 0 && size < 1e6) options.out = makeOutput({ kind: kind ?? 'Float32Array', length: size, offset: 1, backing: 'ArrayBuffer', detached: false });
       } else if (outSpec !== undefined && outSpec !== 'fits') options.out = outSpec;
       const initializer = initializers[name as keyof typeof initializers] as unknown as Loose & { recipe: Loose };

@@ -440,7 +440,7 @@ function check(
 // Promise work runs in slices of about this many elements, yielding to the event loop between them.
 const ASYNC_SLICE = 1 << 16;
 
-/** A Promise call reads its inputs as they were when it started, as the native addon does. */
+/** A Promise call reads its inputs as they were when it started, as the native addon does; gradOutput and mask may be absent. */
 const snapshotOrNull = <T extends FloatArray | Uint8Array>(array: T | null): T | null => (array === null ? null : snapshot(array));
 
 async function runInSlices(checked: Checked): Promise<void> {

@@ -54,6 +54,7 @@ function checkCall(gradOutput: unknown, x: unknown, out: unknown, a: unknown, b:
   checkNumber('b', b);
   return lengthOf(x);
 }
+
 function checkId(id: number): void {
   if (!Number.isInteger(id) || id < 0 || id >= registry.length) {
     throw new RangeError(`Expected a kernel id from 0 to ${registry.length - 1}`);
@@ -95,10 +96,6 @@ function mapRange2(
   for (let i = begin; i < end; i++) out[i] = fn(g[i]!, x[i]!, a, b);
 }
 
-/**
- * A Promise call reads its inputs as they were when it started (the native addon copies them too),
- * so detaching or changing them meanwhile cannot change or break the call.
- */
 /** Runs `run` over [0, length) in slices, refusing to go on if `out` was detached or resized meanwhile. */
 async function inSlices(out: FloatArray | RandomArray, length: number, run: (begin: number, end: number) => void): Promise<void> {
   for (let begin = 0; begin < length; begin += ASYNC_SLICE) {
@@ -110,9 +107,9 @@ async function inSlices(out: FloatArray | RandomArray, length: number, run: (beg
   }
 }
 
-/** Parameters are rounded once to the kernel's precision, as the native kernels do. */
-function paramsOf(x: FloatArray, a: number, b: number): [number, number] {
-  return isFloat32(x) ? [Math.fround(a), Math.fround(b)] : [a, b];
+/** A parameter rounded once to the kernel's precision, as the native kernels do. */
+function parameterFor(x: FloatArray, value: number): number {
+  return isFloat32(x) ? Math.fround(value) : value;
 }
 
 const RANDOM_OUTPUTS: Record<DistributionName, readonly string[]> = {
@@ -168,28 +165,24 @@ export const fallbackKernels: Kernels = {
   activation(id, pass, x, out, a, b) {
     const n = checkCall(NO_GRADIENT, x, out, a, b);
     const fn = unaryOf(id, pass, x);
-    if (isFloat32(x)) mapRange(fn, x, out, Math.fround(a), Math.fround(b), 0, n);
-    else mapRange(fn, x, out, a, b, 0, n);
+    mapRange(fn, x, out, parameterFor(x, a), parameterFor(x, b), 0, n);
   },
   async activationAsync(id, pass, x, out, a, b) {
     const n = checkCall(NO_GRADIENT, x, out, a, b);
     const fn = unaryOf(id, pass, x);
-    [a, b] = paramsOf(x, a, b);
-    const input = snapshot(x);
-    await inSlices(out, n, (begin, end) => mapRange(fn, input, out, a, b, begin, end));
+    const [input, p, q] = [snapshot(x), parameterFor(x, a), parameterFor(x, b)];
+    await inSlices(out, n, (begin, end) => mapRange(fn, input, out, p, q, begin, end));
   },
   activationBackward(id, source, gradOutput, x, out, a, b) {
     const n = checkCall(gradOutput, x, out, a, b);
     const fn = backwardOf(id, source, x);
-    if (isFloat32(x)) mapRange2(fn, gradOutput, x, out, Math.fround(a), Math.fround(b), 0, n);
-    else mapRange2(fn, gradOutput, x, out, a, b, 0, n);
+    mapRange2(fn, gradOutput, x, out, parameterFor(x, a), parameterFor(x, b), 0, n);
   },
   async activationBackwardAsync(id, source, gradOutput, x, out, a, b) {
     const n = checkCall(gradOutput, x, out, a, b);
     const fn = backwardOf(id, source, x);
-    [a, b] = paramsOf(x, a, b);
-    const [grad, input] = [snapshot(gradOutput), snapshot(x)];
-    await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, a, b, begin, end));
+    const [grad, input, p, q] = [snapshot(gradOutput), snapshot(x), parameterFor(x, a), parameterFor(x, b)];
+    await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, p, q, begin, end));
   },
   // along an axis
   ...axisFallbackKernels,

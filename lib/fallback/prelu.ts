@@ -178,7 +178,6 @@ function checkBackward(
   return { g, x: input, weight: slopes, gradInput: gi, gradWeight: gw, layout };
 }
 
-/** A copy of an input as it is now (a Promise call reads its inputs as they were at the call). */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
