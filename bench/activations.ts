@@ -19,7 +19,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Kernels, SimdLevel } from '../binding.js';
 import type { ActivationName } from '../lib/spec/activations.js';
-import { built, machine } from './harness.js';
+import { built, machine, optionsWithOut } from './harness.js';
 import { type LoadedTfjs, type TfTensor, loadTfjs } from './peers.js';
 
 const { loadNative, SIMD_LEVELS } = built<typeof import('../lib/backend.js')>('backend.js');
@@ -221,8 +221,8 @@ function facade(kernels: Kernels): (name: ActivationName) => Run {
 function facadeOf(api: ReturnType<typeof createActivations>): (name: ActivationName) => Run {
   return (name) => {
     const activation = api[name] as (x: Float32Array, options: object) => Float32Array;
-    const options = exampleOptions(activationSpecs.find((spec) => spec.name === name)!);
-    return (x, out) => void activation(x, { ...options, out });
+    const optionsFor = optionsWithOut(exampleOptions(activationSpecs.find((spec) => spec.name === name)!));
+    return (x, out) => void activation(x, optionsFor(out));
   };
 }
 

@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FloatArray } from '../binding.js';
-import { built, machine } from './harness.js';
+import { built, machine, optionsWithOut } from './harness.js';
 
 const { loadNative } = built<typeof import('../lib/backend.js')>('backend.js');
 const { createActivations } = built<typeof import('../lib/activations.js')>('activations.js');
@@ -57,7 +57,7 @@ const report: string[] = [];
 const measured: { kernel: string; activation: string; dtype: string; pass: string; n: number; nativeNs: number; fallbackNs: number }[] = [];
 for (const kernel of kernelNames.filter((name) => !onlyKernels || onlyKernels.includes(name))) {
   const spec = activationSpecs.find((row) => kernelOf(row) === kernel)!;
-  const options = exampleOptions(spec);
+  const parameters = exampleOptions(spec);
   let crossover = 0;
   for (const Type of [Float32Array, Float64Array]) {
     for (const pass of ['forward', 'backward'] as const) {
@@ -66,7 +66,8 @@ for (const kernel of kernelNames.filter((name) => !onlyKernels || onlyKernels.in
           const f = api[spec.name as keyof typeof api] as unknown as ((x: FloatArray, o: object) => FloatArray) & {
             backward: (g: FloatArray, x: FloatArray, o: object) => FloatArray;
           };
-          const call: Call = pass === 'forward' ? (x, out) => f(x, { ...options, out }) : (x, out, g) => f.backward(g, x, { ...options, out });
+          const optionsFor = optionsWithOut(parameters);
+          const call: Call = pass === 'forward' ? (x, out) => f(x, optionsFor(out)) : (x, out, g) => f.backward(g, x, optionsFor(out));
           return [label, call];
         }),
       ) as Record<'native' | 'fallback', Call>;

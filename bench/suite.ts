@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { busyTicks } from './harness.js';
 import { DEFAULT_PEERS_DIRECTORY } from './peers.js';
 import { type Plan, TARGET_ACTIVATIONS, families } from './families.js';
 import { type SuiteRun, writeReport } from './report.js';
@@ -75,6 +76,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'kindling-bench-'));
 const viteNode = join(root, 'node_modules', 'vite-node', 'vite-node.mjs');
 const started = Date.now();
 const loadAtStart = loadavg();
+const ticksAtStart = busyTicks();
 const trials = new Map<string, { family: string; job: string; json: unknown[] }>();
 let estimatedDone = 0;
 for (const [index, { family, job, trial }] of steps.entries()) {
@@ -107,6 +109,15 @@ for (const [index, { family, job, trial }] of steps.entries()) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+/** Cores' worth of CPU time used outside this suite during the run, on average (undefined off Linux). */
+function otherWorkCores(): number | undefined {
+  const ticksAtEnd = busyTicks();
+  const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  if (!ticksAtStart || !ticksAtEnd) return undefined;
+  const other = ticksAtEnd.machine - ticksAtStart.machine - (ticksAtEnd.ours - ticksAtStart.ours);
+  return Math.max(0, other) / ticksPerSecond / ((Date.now() - started) / 1000);
+}
+
 const samples: Record<string, Sample[][]> = {};
 for (const { family: name, json } of trials.values()) {
   const family = families.find((f) => f.name === name)!;
@@ -118,6 +129,7 @@ const run: SuiteRun = {
   plan,
   seconds: (Date.now() - started) / 1000,
   loadAverage: { start: loadAtStart, end: loadavg() },
+  otherWorkCores: otherWorkCores(),
   peersDirectory: process.env.KINDLING_PEERS,
   notes,
   families: runnable.map((family) => ({ name: family.name, title: family.title, trials: trialsOf(family) })),

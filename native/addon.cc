@@ -846,7 +846,8 @@ ParsedRandom parseRandom(const Napi::CallbackInfo& info) {
   if (params.length > kMaxDrawParams) {
     throw Napi::RangeError::New(env, "Expected at most " + std::to_string(kMaxDrawParams) + " params");
   }
-  std::memcpy(call.draw.params, params.data, params.byteSize());
+  // An empty Float64Array may have no data pointer, and memcpy from null is undefined even for 0 bytes.
+  if (params.length > 0) std::memcpy(call.draw.params, params.data, params.byteSize());
   return parsed;
 }
 

@@ -8,6 +8,7 @@
  * `KINDLING_FUZZ_RUNS=5000 npx vitest run test/fuzz-binding.test.ts test/fuzz-api.test.ts`.
  */
 import fc from 'fast-check';
+import { constants } from 'node:buffer';
 
 export const FUZZ_RUNS = Number(process.env.KINDLING_FUZZ_RUNS ?? 12);
 export const FUZZ_SEED = Number(process.env.KINDLING_FUZZ_SEED ?? 20_261_205);
@@ -221,6 +222,16 @@ export const HOSTILE_NUMBERS: readonly unknown[] = [
   {},
   [1],
 ];
+
+/**
+ * HOSTILE_NUMBERS for an argument the library allocates from (a draw's size): without the huge
+ * sizes that are valid. 2^31 float64 values are 16 GB; two such calls in two test workers ran this
+ * 24 GB machine out of memory and the kernel killed a worker (a 300-case campaign). Sizes above
+ * V8's limit stay: they must be refused before anything is allocated.
+ */
+export const HOSTILE_SIZES: readonly unknown[] = HOSTILE_NUMBERS.filter(
+  (value) => !(typeof value === 'number' && Number.isSafeInteger(value) && value > 2 ** 20 && value <= constants.MAX_LENGTH),
+);
 
 /**
  * Parameters inside every row's domain, where every backend promises the same values; NaN,
