@@ -162,7 +162,10 @@ function optionNames(spec: AxisActivationSpec): string[] {
   return spec.masked ? ['shape', 'axis', 'mask', 'out'] : ['shape', 'axis', 'out'];
 }
 
-/** The checked view, mask and output of one call; gradOutput is null for forward. */
+/** What forward calls pass for gradOutput: no value a caller can pass (undefined is a missing gradOutput). */
+const FORWARD = Symbol('forward');
+
+/** The checked view, mask and output of one call; the result's gradOutput is null for forward. */
 function prepare<T extends FloatArray>(
   spec: AxisActivationSpec,
   label: string,
@@ -171,7 +174,7 @@ function prepare<T extends FloatArray>(
   input: unknown,
   options: unknown,
 ): Prepared<T> {
-  const backward = gradOutput !== undefined;
+  const backward = gradOutput !== FORWARD;
   const grad = backward ? (floatArray(gradOutput, 'gradOutput') as T) : null;
   const x = floatArray(input, inputName) as T;
   if (grad && typedArrayKind(x) !== typedArrayKind(grad)) throw typeError(`${article(typedArrayKind(grad)!)} (like gradOutput)`, inputName, x);
@@ -212,13 +215,13 @@ function idOf(kernels: Kernels, spec: AxisActivationSpec): number {
 
 function forwardOperation(kernels: Kernels, spec: AxisActivationSpec, id: number): AxisOperation<AxisOptions> {
   const operation = <T extends FloatArray>(x: T, options?: AxisOptions<T>): T => {
-    const c = prepare<T>(spec, spec.name, 'x', undefined, x, options);
+    const c = prepare<T>(spec, spec.name, 'x', FORWARD, x, options);
     kernels.axisActivation(id, c.input, c.out, c.outer, c.length, c.inner, c.mask);
     return c.out;
   };
   operation.async = <T extends FloatArray>(x: T, options?: AxisOptions<T>): Promise<T> =>
     promised(() => {
-      const c = prepare<T>(spec, spec.name, 'x', undefined, x, options);
+      const c = prepare<T>(spec, spec.name, 'x', FORWARD, x, options);
       return kernels.axisActivationAsync(id, c.input, c.out, c.outer, c.length, c.inner, c.mask).then(() => c.out);
     });
   return operation;

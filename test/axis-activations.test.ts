@@ -387,6 +387,9 @@ describe.each(backends)('$label', (backend) => {
       ['glu out', () => api.glu(x, { out: new Float32Array(4) }), RangeError, 'Expected a Float32Array of length 2 (like the output) for out but received a Float32Array of length 4'],
       ['gradOutput', () => api.softmax.backward(new Float32Array(3), x), RangeError, "Expected a Float32Array of length 4 (the output's) for gradOutput but received a Float32Array of length 3"],
       ['glu gradOutput', () => api.glu.backward(x, x), RangeError, "Expected a Float32Array of length 2 (the output's) for gradOutput but received a Float32Array of length 4"],
+      // A missing gradOutput once made backward run as forward and reach the fallback kernel's own check.
+      ['gradOutput missing', () => api.softmin.backward(undefined as never, x), TypeError, 'Expected a Float32Array or Float64Array for gradOutput but received undefined'],
+      ['gradOutput missing, from output', () => api.logSoftmax.backwardFromOutput(undefined as never, x), TypeError, 'Expected a Float32Array or Float64Array for gradOutput but received undefined'],
       ['input kind', () => api.softmax.backward(x, new Float64Array(4) as never), TypeError, 'Expected a Float32Array (like gradOutput) for x but received a Float64Array of length 4'],
       ['overlap', () => { const both = new Float32Array(8); return api.softmax(both.subarray(0, 4), { out: both.subarray(1, 5) }); }, RangeError, 'Expected x itself or an array sharing no memory with x for out but received a view overlapping x (byte offset 4, x at 0)'],
       ['glu overlap', () => api.glu(x, { out: x.subarray(1, 3) }), RangeError, 'Expected an array sharing no memory with x for out but received a view overlapping x (byte offset 4, x at 0)'],

@@ -287,6 +287,15 @@ describe.each(backends)('prelu Promise calls with arrays changed meanwhile on $l
     await expect(forward).rejects.toThrow(/out .*detached or resized/);
   });
 
+  it('writes nothing, and does not throw, into detached outputs with no elements', async () => {
+    // The fallback once called set() on them, which V8 refuses on a detached array even when empty.
+    const [x, w] = [make('float32', 0), make('float32', 0)];
+    const [weightOut, out] = [make('float32', 0), make('float32', 0)];
+    for (const array of [weightOut, out]) detach(array);
+    expect(prelu.backward(x, x, w, { shape: [2, 0, 3], out, weightOut }).gradWeight.length).toBe(0);
+    expect((await prelu.backward.async(x, x, w, { shape: [2, 0, 3], out, weightOut })).gradWeight.length).toBe(0);
+  });
+
   it('works in place on SharedArrayBuffer views', async () => {
     const shared = (values: FloatArray) => {
       const array = new Float32Array(new SharedArrayBuffer(4 * values.length));

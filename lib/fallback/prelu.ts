@@ -209,7 +209,9 @@ export const preluKernels: PreluKernels = {
     const pass = new BackwardPass(call.g, call.x, call.weight, call.gradInput, call.layout);
     const sums = new Float64Array(call.layout.channels);
     for (const [c, block, segment] of pass.tiles()) sums[c] += pass.tile(c, block, segment);
-    call.gradWeight.set(sums); // last, so gradWeight may be weight itself
+    // Last, so gradWeight may be weight itself; nothing to write with no channels (V8 refuses even an
+    // empty set on a detached array).
+    if (sums.length > 0) call.gradWeight.set(sums);
   },
   async preluBackwardAsync(gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner) {
     const call = checkBackward(gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner);
@@ -227,7 +229,7 @@ export const preluKernels: PreluKernels = {
     }
     const names = 'gradInput and gradWeight to keep their buffers and lengths';
     checkIntact([[call.gradInput, n], [call.gradWeight, call.layout.channels]], names);
-    call.gradInput.set(gradInputAside);
-    call.gradWeight.set(sums);
+    if (n > 0) call.gradInput.set(gradInputAside);
+    if (sums.length > 0) call.gradWeight.set(sums);
   },
 };
