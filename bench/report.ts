@@ -608,11 +608,13 @@ function serverSection(run: SuiteRun): string[] {
           'Large Promise calls alone (no HTTP; one after another in the load driver, medians of 20): the time each call spends on the event loop ' +
             'before it returns its Promise (validation, allocating the result, and the copy of its input, which the addon takes because JavaScript ' +
             'may detach an ordinary buffer meanwhile; the result is copied into `out` on the event loop when it settles), the time until it settles, ' +
-            'and the event-loop delay meanwhile. Views of a SharedArrayBuffer are used in place, without those copies.' +
+            'and the event-loop delay meanwhile. The addon stages copies and results in memory that it recycles between large calls ' +
+            '(native/staging.h), so their pages are not faulted in again on the event loop; a new result array, made when no `out` is given, ' +
+            'is faulted in by the copy into it when the call settles. Views of a SharedArrayBuffer are used in place, without copies.' +
             (server.freshArrayMs === undefined
               ? ''
               : ` For scale, allocating a fresh 1.6e7-element Float32Array and writing it once took ${server.freshArrayMs.toFixed(1)} ms here ` +
-                '(mostly page faults): each Promise call on ordinary buffers pays for fresh buffers of its size.'),
+                '(mostly page faults): reuse `out` for large Promise calls.'),
           '',
           header(['call', 'on the event loop (ms)', 'until settled (ms)', 'event-loop delay p99 / max (ms)'], ['l', 'r', 'r', 'r']),
           ...server.asyncCalls.map((a) =>

@@ -21,6 +21,7 @@
 #include "kernels/activation_list.h"
 #include "kernels/random_list.h"
 #include "linalg.h"
+#include "staging.h"
 #include "thread_pool.h"
 
 namespace kindling {
@@ -167,7 +168,9 @@ const KernelTables& tablesOf(const Napi::CallbackInfo& info) {
 // ordinary ArrayBuffer while the call runs, and the memory can then be freed, so the kernel never
 // touches such an array from another thread: inputs are copied in when the call starts, the result
 // is computed into memory the worker owns and copied into `out` when the call settles on the
-// JavaScript thread, and if `out` was detached or resized meanwhile the Promise rejects.
+// JavaScript thread, and if `out` was detached or resized meanwhile the Promise rejects. That
+// memory is uninitialized and recycled (staging.h), so its pages are not faulted in again on the
+// JavaScript thread by every large call.
 // Views of a SharedArrayBuffer, which cannot be detached, are used in place with no copies.
 class KernelWorker : public Napi::AsyncWorker {
  public:
@@ -175,9 +178,10 @@ class KernelWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "kindling"),
         out_(Napi::Persistent(outValue.As<Napi::Object>())),
         outBytes_(out.byteSize()),
+        outStaged_(out.detachable),
         deferred_(Napi::Promise::Deferred::New(env)) {
-    if (out.detachable) result_.resize(outBytes_);
-    outData_ = out.detachable ? result_.data() : static_cast<unsigned char*>(out.data);
+    if (outStaged_) result_ = StagingBuffer(outBytes_);
+    outData_ = outStaged_ ? result_.data() : static_cast<unsigned char*>(out.data);
   }
 
   // Where the kernel reads `input`: a copy unless it cannot be detached. A SharedArrayBuffer's
@@ -188,8 +192,8 @@ class KernelWorker : public Napi::AsyncWorker {
       sharedInputs_.push_back(Napi::Persistent(Napi::Object(Env(), input.value)));
       return input.data;
     }
-    const auto* bytes = static_cast<const unsigned char*>(input.data);
-    copies_.emplace_back(bytes, bytes + input.byteSize());
+    copies_.emplace_back(input.byteSize());
+    if (input.byteSize() > 0) std::memcpy(copies_.back().data(), input.data, input.byteSize());
     return copies_.back().data();
   }
 
@@ -207,7 +211,7 @@ class KernelWorker : public Napi::AsyncWorker {
   void Execute() override { job_(); }
 
   void OnOK() override {
-    if (!result_.empty()) {
+    if (outStaged_ && outBytes_ > 0) {
       void* data = nullptr;
       size_t length = 0;
       napi_typedarray_type type;
@@ -227,9 +231,10 @@ class KernelWorker : public Napi::AsyncWorker {
  private:
   Napi::ObjectReference out_;
   size_t outBytes_;
-  std::vector<std::vector<unsigned char>> copies_;
+  bool outStaged_;
+  std::vector<StagingBuffer> copies_;
   std::vector<Napi::ObjectReference> sharedInputs_;
-  std::vector<unsigned char> result_;
+  StagingBuffer result_;
   unsigned char* outData_;
   std::function<void()> job_;
   Napi::Promise::Deferred deferred_;
@@ -722,7 +727,7 @@ class PreluBackwardWorker : public KernelWorker {
         gradInputBytes_(gradInput.byteSize()),
         gradWeight_(Napi::Persistent(gradWeightValue.As<Napi::Object>())),
         gradWeightBytes_(gradWeight.byteSize()) {
-    if (gradWeight.detachable) weightResult_.resize(gradWeightBytes_);
+    if (gradWeight.detachable) weightResult_ = StagingBuffer(gradWeightBytes_);
     weightData_ = gradWeight.detachable ? weightResult_.data() : static_cast<unsigned char*>(gradWeight.data);
   }
 
@@ -730,7 +735,7 @@ class PreluBackwardWorker : public KernelWorker {
 
  protected:
   void OnOK() override {
-    if (!weightResult_.empty()) {
+    if (weightResult_.size() > 0) {
       void* data = nullptr;
       if (!intact(gradInput_, gradInputBytes_, nullptr) || !intact(gradWeight_, gradWeightBytes_, &data)) {
         KernelWorker::OnError(Napi::TypeError::New(Env(), "Expected gradInput and gradWeight to keep their buffers and "
@@ -757,7 +762,7 @@ class PreluBackwardWorker : public KernelWorker {
   size_t gradInputBytes_;
   Napi::ObjectReference gradWeight_;
   size_t gradWeightBytes_;
-  std::vector<unsigned char> weightResult_;
+  StagingBuffer weightResult_;
   unsigned char* weightData_;
 };
 

@@ -130,9 +130,11 @@ if (kindling.backend().kind === 'native') {
     return view;
   };
   const [bigShared, bigSharedOut] = [shared(big), shared(new Float32Array(big.length))];
+  const bigOut = new Float32Array(big.length);
   const cases: [string, number, () => Promise<unknown>][] = [
     [`softmax.async, [${BATCH}, ${VOCABULARY}]`, logits.length, () => kindling.softmax.async(logits, { shape: [BATCH, VOCABULARY] })],
-    ['tanh.async, 1.6e7 elements', big.length, () => kindling.tanh.async(big)],
+    ['tanh.async, 1.6e7 elements (a new result array each call)', big.length, () => kindling.tanh.async(big)],
+    ['tanh.async, 1.6e7 elements, into the same out each call', big.length, () => kindling.tanh.async(big, { out: bigOut })],
     ['tanh.async, 1.6e7 elements, SharedArrayBuffer in and out (no copies)', big.length, () => kindling.tanh.async(bigShared, { out: bigSharedOut })],
   ];
   for (const [call, elements, run] of cases) {
