@@ -164,6 +164,14 @@ const KernelTables& tablesOf(const Napi::CallbackInfo& info) {
   return *static_cast<const KernelTables*>(info.Data());
 }
 
+// Where a Promise call's kernel writes a result array: into the array itself if it cannot be
+// detached, else into `staged`, made the array's size and copied in when the call settles.
+unsigned char* resultTarget(const ArrayArg& array, StagingBuffer& staged) {
+  if (!array.detachable) return static_cast<unsigned char*>(array.data);
+  staged = StagingBuffer(array.byteSize());
+  return staged.data();
+}
+
 // Runs a call on libuv's thread pool and settles a Promise. JavaScript may detach (transfer) an
 // ordinary ArrayBuffer while the call runs, and the memory can then be freed, so the kernel never
 // touches such an array from another thread: inputs are copied in when the call starts, the result
@@ -178,10 +186,8 @@ class KernelWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "kindling"),
         out_(Napi::Persistent(outValue.As<Napi::Object>())),
         outBytes_(out.byteSize()),
-        outStaged_(out.detachable),
         deferred_(Napi::Promise::Deferred::New(env)) {
-    if (outStaged_) result_ = StagingBuffer(outBytes_);
-    outData_ = outStaged_ ? result_.data() : static_cast<unsigned char*>(out.data);
+    outData_ = resultTarget(out, result_);
   }
 
   // Where the kernel reads `input`: a copy unless it cannot be detached. A SharedArrayBuffer's
@@ -211,7 +217,7 @@ class KernelWorker : public Napi::AsyncWorker {
   void Execute() override { job_(); }
 
   void OnOK() override {
-    if (outStaged_ && outBytes_ > 0) {
+    if (result_.size() > 0) {
       void* data = nullptr;
       size_t length = 0;
       napi_typedarray_type type;
@@ -231,7 +237,6 @@ class KernelWorker : public Napi::AsyncWorker {
  private:
   Napi::ObjectReference out_;
   size_t outBytes_;
-  bool outStaged_;
   std::vector<StagingBuffer> copies_;
   std::vector<Napi::ObjectReference> sharedInputs_;
   StagingBuffer result_;
@@ -727,8 +732,7 @@ class PreluBackwardWorker : public KernelWorker {
         gradInputBytes_(gradInput.byteSize()),
         gradWeight_(Napi::Persistent(gradWeightValue.As<Napi::Object>())),
         gradWeightBytes_(gradWeight.byteSize()) {
-    if (gradWeight.detachable) weightResult_ = StagingBuffer(gradWeightBytes_);
-    weightData_ = gradWeight.detachable ? weightResult_.data() : static_cast<unsigned char*>(gradWeight.data);
+    weightData_ = resultTarget(gradWeight, weightResult_);
   }
 
   void* weightOutput() const { return weightData_; }
