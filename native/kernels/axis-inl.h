@@ -45,7 +45,7 @@ inline typename VectorOf<V>::I activeLanes(const uint8_t* mask, size_t count) {
 }
 
 #if KINDLING_VECTOR_BYTES
-// A float vector's lanes as doubles, in two halves (KINDLING_LOW_LANES: simd-inl.h).
+// A float vector's lanes as doubles, in two halves (lowToDouble, highToDouble: simd-inl.h).
 struct WideF {
   VD lo;
   VD hi;
@@ -67,16 +67,8 @@ struct Precision<float> {
   static constexpr bool kCompensated = false;  // double sums of float terms need no more
 #if KINDLING_VECTOR_BYTES
   using W = WideF;
-  typedef float Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
-  // Halves by shuffles in registers (a round trip through memory stalls store forwarding).
-  static W widen(V v) {
-    return {__builtin_convertvector(__builtin_shufflevector(v, v, KINDLING_LOW_LANES), VD),
-            __builtin_convertvector(__builtin_shufflevector(v, v, KINDLING_HIGH_LANES), VD)};
-  }
-  static V narrow(W w) {
-    const Half lo = __builtin_convertvector(w.lo, Half), hi = __builtin_convertvector(w.hi, Half);
-    return __builtin_shufflevector(lo, hi, KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
-  }
+  static W widen(V v) { return {lowToDouble(v), highToDouble(v)}; }
+  static V narrow(W w) { return fromDoubles(w.lo, w.hi); }
   static W wide(double value) { return {splat<VD>(value), splat<VD>(value)}; }
   // Each half of w with its index: partial slots are numbered in lane order.
   template <typename F>

@@ -98,14 +98,13 @@ inline void storeNarrow(double* p, VD v, size_t count) {
   else storePartial(p, v, count);
 }
 #if KINDLING_VECTOR_BYTES
-typedef float HalfVF __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
 inline VD loadWide(const float* p, size_t count) {
   const HalfVF half = count == kWideLanes ? load<HalfVF>(p) : loadPartial<HalfVF>(p, count);
-  return __builtin_convertvector(half, VD);
+  return toDouble(half);
 }
 // Each lane rounded once to float.
 inline void storeNarrow(float* p, VD v, size_t count) {
-  const HalfVF half = __builtin_convertvector(v, HalfVF);
+  const HalfVF half = toFloat(v);
   if (count == kWideLanes) store(p, half);
   else storePartial(p, half, count);
 }

@@ -120,20 +120,6 @@ inline void storePartial(T* p, V v, size_t count) {
   __builtin_memcpy(p, &v, count * sizeof(T));
 }
 
-// The lanes [first, first + kLanes<VD>) of a 32-bit integer vector (values below 2^31), as doubles.
-// A double vector has half the lanes of a 32-bit one (the same one lane in scalar code).
-inline VD lanesToDouble(VU32 v, size_t first) {
-#if KINDLING_VECTOR_BYTES
-  typedef int32_t Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
-  Half half;
-  __builtin_memcpy(&half, reinterpret_cast<const char*>(&v) + first * sizeof(int32_t), sizeof half);
-  return __builtin_convertvector(half, VD);
-#else
-  (void)first;
-  return static_cast<double>(static_cast<int32_t>(v));
-#endif
-}
-
 // The lane indices of a float vector's low and high halves, for __builtin_shufflevector.
 #if KINDLING_VECTOR_BYTES == 16
 #define KINDLING_LOW_LANES 0, 1
@@ -146,20 +132,99 @@ inline VD lanesToDouble(VU32 v, size_t first) {
 #define KINDLING_HIGH_LANES 8, 9, 10, 11, 12, 13, 14, 15
 #endif
 
+// Half a float or 32-bit integer vector: as many lanes as a VD (the one lane in scalar code).
+#if KINDLING_VECTOR_BYTES
+typedef float HalfVF __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
+typedef int32_t HalfVI32 __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
+#else
+typedef float HalfVF;
+typedef int32_t HalfVI32;
+#endif
+
+// Lanes to double (exact) and back to float (each rounded once). g++ 12 splits a widening
+// __builtin_convertvector into 128-bit pieces and joins them again, four instructions for one
+// (GCC bug 85048), so the AVX levels name the instruction.
+inline VD toDouble(HalfVF v) {
+#if KINDLING_VECTOR_BYTES == 64 && defined(__x86_64__)
+  return bitCast<VD>(_mm512_cvtps_pd(bitCast<__m256>(v)));
+#elif KINDLING_VECTOR_BYTES == 32 && defined(__x86_64__)
+  return bitCast<VD>(_mm256_cvtps_pd(bitCast<__m128>(v)));
+#elif KINDLING_VECTOR_BYTES
+  return __builtin_convertvector(v, VD);
+#else
+  return v;
+#endif
+}
+
+inline VD toDouble(HalfVI32 v) {
+#if KINDLING_VECTOR_BYTES == 64 && defined(__x86_64__)
+  return bitCast<VD>(_mm512_cvtepi32_pd(bitCast<__m256i>(v)));
+#elif KINDLING_VECTOR_BYTES == 32 && defined(__x86_64__)
+  return bitCast<VD>(_mm256_cvtepi32_pd(bitCast<__m128i>(v)));
+#elif KINDLING_VECTOR_BYTES
+  return __builtin_convertvector(v, VD);
+#else
+  return v;
+#endif
+}
+
+inline HalfVF toFloat(VD v) {
+#if KINDLING_VECTOR_BYTES
+  return __builtin_convertvector(v, HalfVF);
+#else
+  return static_cast<float>(v);
+#endif
+}
+
+// A float vector's low and high halves as doubles, and two halves rounded back into one vector.
+// Split and joined by shuffles in registers: a round trip through memory would stall store
+// forwarding.
+inline VD lowToDouble(VF v) {
+#if KINDLING_VECTOR_BYTES
+  return toDouble(__builtin_shufflevector(v, v, KINDLING_LOW_LANES));
+#else
+  return v;
+#endif
+}
+
+inline VD highToDouble(VF v) {
+#if KINDLING_VECTOR_BYTES
+  return toDouble(__builtin_shufflevector(v, v, KINDLING_HIGH_LANES));
+#else
+  return v;
+#endif
+}
+
+// In scalar code the one float is the low half and there is no high one.
+inline VF fromDoubles(VD low, [[maybe_unused]] VD high) {
+#if KINDLING_VECTOR_BYTES
+  return __builtin_shufflevector(toFloat(low), toFloat(high), KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
+#else
+  return toFloat(low);
+#endif
+}
+
+// The lanes [first, first + kLanes<VD>) of a 32-bit integer vector (values below 2^31), as doubles.
+inline VD lanesToDouble(VU32 v, size_t first) {
+#if KINDLING_VECTOR_BYTES
+  HalfVI32 half;
+  __builtin_memcpy(&half, reinterpret_cast<const char*>(&v) + first * sizeof(int32_t), sizeof half);
+  return toDouble(half);
+#else
+  (void)first;
+  return static_cast<double>(static_cast<int32_t>(v));
+#endif
+}
+
 // f applied to a float vector's lanes in double precision, each result rounded once to float:
 // for float kernels whose accuracy needs double intermediates. f takes and returns a VD, which has
 // half the lanes of a VF, so it runs on the two halves in turn (on the one lane in scalar code).
-// The halves are split and joined by shuffles in registers: a round trip through memory would
-// stall store forwarding.
 template <typename F>
 inline VF viaDouble(VF x, F f) {
 #if KINDLING_VECTOR_BYTES
-  typedef float HalfVF __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
-  const HalfVF low = __builtin_convertvector(f(__builtin_convertvector(__builtin_shufflevector(x, x, KINDLING_LOW_LANES), VD)), HalfVF);
-  const HalfVF high = __builtin_convertvector(f(__builtin_convertvector(__builtin_shufflevector(x, x, KINDLING_HIGH_LANES), VD)), HalfVF);
-  return __builtin_shufflevector(low, high, KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
+  return fromDoubles(f(lowToDouble(x)), f(highToDouble(x)));
 #else
-  return static_cast<float>(f(static_cast<double>(x)));
+  return toFloat(f(toDouble(x)));
 #endif
 }
 

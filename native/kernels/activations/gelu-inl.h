@@ -94,12 +94,7 @@ inline VD reciprocal(VD d) {
   if constexpr (Fit::kDouble) {
     return 1.0 / d;
   } else {
-#if KINDLING_VECTOR_BYTES
-    typedef float Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
-    const VD r0 = __builtin_convertvector(1.0f / __builtin_convertvector(d, Half), VD);
-#else
-    const VD r0 = static_cast<double>(1.0f / static_cast<float>(d));
-#endif
+    const VD r0 = toDouble(1.0f / toFloat(d));
     return r0 * (2.0 - d * r0);
   }
 }
@@ -318,25 +313,6 @@ inline VD geluTanhDerivative(VD x) {
   return nonnegative ? quotient : (cancels ? nearZero : scaled<Fit>(quotient, k));
 }
 
-// The float kernels: both halves of the vector widened to double, evaluated, and rounded once.
-template <typename F>
-inline VF inDouble(VF x, F f) {
-#if KINDLING_VECTOR_BYTES
-  typedef float Half __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));
-  Half low, high;
-  __builtin_memcpy(&low, &x, sizeof low);
-  __builtin_memcpy(&high, reinterpret_cast<const char*>(&x) + sizeof low, sizeof high);
-  low = __builtin_convertvector(f(__builtin_convertvector(low, VD)), Half);
-  high = __builtin_convertvector(f(__builtin_convertvector(high, VD)), Half);
-  VF out;
-  __builtin_memcpy(&out, &low, sizeof low);
-  __builtin_memcpy(reinterpret_cast<char*>(&out) + sizeof low, &high, sizeof high);
-  return out;
-#else
-  return static_cast<float>(f(static_cast<double>(x)));
-#endif
-}
-
 }  // namespace geluMath
 
 struct Gelu {
@@ -344,11 +320,11 @@ struct Gelu {
 
   static VD forward(VD x, const Params<VD>&) { return geluMath::geluForward<geluMath::GeluDouble>(x); }
   static VF forward(VF x, const Params<VF>&) {
-    return geluMath::inDouble(x, [](VD v) { return geluMath::geluForward<geluMath::GeluFloat>(v); });
+    return viaDouble(x, [](VD v) { return geluMath::geluForward<geluMath::GeluFloat>(v); });
   }
   static VD derivative(VD x, const Params<VD>&) { return geluMath::geluDerivative<geluMath::GeluDouble>(x); }
   static VF derivative(VF x, const Params<VF>&) {
-    return geluMath::inDouble(x, [](VD v) { return geluMath::geluDerivative<geluMath::GeluFloat>(v); });
+    return viaDouble(x, [](VD v) { return geluMath::geluDerivative<geluMath::GeluFloat>(v); });
   }
 };
 
@@ -357,12 +333,12 @@ struct GeluTanh {
 
   static VD forward(VD x, const Params<VD>&) { return geluMath::geluTanhForward<geluMath::GeluTanhDouble>(x); }
   static VF forward(VF x, const Params<VF>&) {
-    return geluMath::inDouble(x, [](VD v) { return geluMath::geluTanhForward<geluMath::GeluTanhFloat>(v); });
+    return viaDouble(x, [](VD v) { return geluMath::geluTanhForward<geluMath::GeluTanhFloat>(v); });
   }
   static VD derivative(VD x, const Params<VD>&) {
     return geluMath::geluTanhDerivative<geluMath::GeluTanhDouble>(x);
   }
   static VF derivative(VF x, const Params<VF>&) {
-    return geluMath::inDouble(x, [](VD v) { return geluMath::geluTanhDerivative<geluMath::GeluTanhFloat>(v); });
+    return viaDouble(x, [](VD v) { return geluMath::geluTanhDerivative<geluMath::GeluTanhFloat>(v); });
   }
 };

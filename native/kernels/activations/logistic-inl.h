@@ -7,35 +7,6 @@
 // float. The fallback twin is lib/fallback/activations/logistic.ts. Included by activations-inl.h,
 // inside the target's namespace.
 
-// Float vectors as two halves of double lanes and back, by shuffles (KINDLING_LOW_LANES and
-// KINDLING_HIGH_LANES: simd-inl.h); in scalar code a float is one half.
-#if KINDLING_VECTOR_BYTES
-typedef float VFHalf __attribute__((vector_size(KINDLING_VECTOR_BYTES / 2)));  // as many lanes as VD
-inline VD toDouble(VFHalf v) {
-  return __builtin_convertvector(v, VD);
-}
-inline VFHalf toFloat(VD v) {
-  return __builtin_convertvector(v, VFHalf);
-}
-inline VD lowToDouble(VF v) {
-  return toDouble(__builtin_shufflevector(v, v, KINDLING_LOW_LANES));
-}
-inline VD highToDouble(VF v) {
-  return toDouble(__builtin_shufflevector(v, v, KINDLING_HIGH_LANES));
-}
-inline VF fromDoubles(VD low, VD high) {
-  return __builtin_shufflevector(toFloat(low), toFloat(high), KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
-}
-#else
-typedef float VFHalf;
-inline VD toDouble(VFHalf v) {
-  return v;
-}
-inline VFHalf toFloat(VD v) {
-  return static_cast<float>(v);
-}
-#endif
-
 // f(params, lanes of each vector...) on float vectors, computed in double and rounded once to float.
 template <typename F, typename... Vectors>
 inline VF inDouble(const Params<VF>& p, F f, Vectors... vectors) {
