@@ -20,6 +20,8 @@ const same: Round = (x) => x;
 interface Precision {
   readonly round: Round;
   readonly exp: (x: number) => number;
+  /** e^(x - m) for x - m = high + low, in double (native Precision::fullExp of stashedExp). */
+  readonly shiftedExp: (high: number, low: number) => number;
   readonly compensated: boolean;
   readonly sigmoid: (x: number) => number;
   readonly sigmoidDerivative: (x: number) => number;
@@ -28,6 +30,7 @@ interface Precision {
 const FLOAT32: Precision = {
   round: Math.fround,
   exp: exp32,
+  shiftedExp: exp32, // low folded into the float exponential's reduction
   compensated: false,
   sigmoid: (x) => scalarActivations.sigmoid.forward32(x, 0, 0),
   sigmoidDerivative: (x) => scalarActivations.sigmoid.derivative32(x, 0, 0),
@@ -35,6 +38,7 @@ const FLOAT32: Precision = {
 const FLOAT64: Precision = {
   round: same,
   exp: exp64,
+  shiftedExp: (high, low) => exp64(high) * (1 + low),
   compensated: true,
   sigmoid: (x) => scalarActivations.sigmoid.forward64(x, 0, 0),
   sigmoidDerivative: (x) => scalarActivations.sigmoid.derivative64(x, 0, 0),
@@ -126,11 +130,6 @@ function shiftByMax(x: number, m: number, r: Round): Shifted {
   return { high: tie ? 0 : s, low: tie ? 0 : s === -Infinity ? 0 : low, tie };
 }
 
-function expShifted(high: number, low: number, p: Precision): number {
-  const e = p.exp(high);
-  return e + e * low;
-}
-
 interface RowStats {
   max: number;
   ties: number;
@@ -141,11 +140,6 @@ interface RowStats {
 }
 
 const active = (call: Call, at: number): boolean => call.mask === null || call.mask[at] !== 0;
-
-/** e^(x - m) as softmax divides it: e^high (1 + low), in double. */
-function softmaxExp(d: Shifted, p: Precision): number {
-  return p.exp(d.high) * (1 + d.low);
-}
 
 /**
  * Softmax sums e^(x - m) in one (ties = 0); logSoftmax (splitTies) keeps the elements below the
@@ -165,10 +159,10 @@ function rowStats(call: Call, row: Row, negate: boolean, sumGrad: boolean, split
     const on = active(call, at);
     const d = shiftByMax(negate ? -input[at]! : input[at]!, m, p.round);
     if (splitTies) {
-      rest.add(expShifted(d.tie ? -Infinity : on ? d.high : -Infinity, d.tie ? 0 : on ? d.low : 0, p), k);
+      rest.add(p.shiftedExp(d.tie ? -Infinity : on ? d.high : -Infinity, d.tie ? 0 : on ? d.low : 0), k);
       ties.add(d.tie && on ? 1 : 0, k);
     } else {
-      rest.add(on ? softmaxExp(d, p) : 0, k);
+      rest.add(on ? p.shiftedExp(d.high, d.low) : 0, k);
     }
     if (sumGrad) grads.add(on ? call.gradOutput![at]! : 0, k);
   }
@@ -188,7 +182,7 @@ function logSumOf(s: RowStats): number {
 function softmaxAt(call: Call, stats: RowStats, reciprocal: number, at: number, negate: boolean): number {
   const p = call.precision;
   const d = shiftByMax(negate ? -call.input[at]! : call.input[at]!, stats.max, p.round);
-  const y = p.round(softmaxExp(d, p) * reciprocal);
+  const y = p.round(p.shiftedExp(d.high, d.low) * reciprocal);
   return stats.max === -Infinity ? 0 : active(call, at) ? y : 0;
 }
 
@@ -253,7 +247,7 @@ const logSoftmax = {
     const gradSum = stats.gradSum + stats.gradError;
     for (let k = 0, at = row.base; k < call.length; k++, at += row.stride) {
       const d = shiftByMax(call.input[at]!, stats.max, p.round);
-      const grad = p.round(call.gradOutput![at]! - expShifted(d.high, d.low, p) * reciprocal * gradSum);
+      const grad = p.round(call.gradOutput![at]! - p.shiftedExp(d.high, d.low) * reciprocal * gradSum);
       call.out[at] = stats.max === -Infinity ? 0 : active(call, at) ? grad : 0;
     }
   },

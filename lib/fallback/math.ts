@@ -29,13 +29,17 @@ const LN2_HI_32 = 0.693359375;
 const LN2_LO_32 = f(-2.12194440e-4);
 const EXP_32 = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
 
-/** e^x in float32 arithmetic; x must be a float32 value. */
-export function exp32(x: number): number {
+/**
+ * e^(x + low) in float32 arithmetic (native expOf, and expOfSum when low is given); x must be a
+ * float32 value and low below half its ULP. low joins the reduced argument, where adding 0 changes
+ * no result.
+ */
+export function exp32(x: number, low = 0): number {
   const clamped = x > 89 ? 89 : x < -104 ? -104 : x;
   const shifted = f(f(clamped * LOG2E_32) + SHIFT_32);
   const k = f(shifted - SHIFT_32);
   let r = f(clamped - f(k * LN2_HI_32));
-  r = f(r - f(k * LN2_LO_32));
+  r = f(f(r - f(k * LN2_LO_32)) + (x >= -104 && x <= 89 ? low : 0)); // past the clamps low no longer counts
   const r2 = f(r * r);
   let p = EXP_32[0]!;
   for (let i = 1; i < EXP_32.length; i++) p = f(f(p * r) + EXP_32[i]!);

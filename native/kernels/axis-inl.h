@@ -101,6 +101,11 @@ struct Precision<float> {
   static void storeWide(double* p, const W& w) { store(p, w); }
   static W loadWide(const double* p) { return load<W>(p); }
 #endif
+  // e^(x - m) for x - m = high + low in two steps: the part kept in T (a long row's stash in out),
+  // and from it the value in W that the sums and the last pass take. Float folds low into its
+  // exponential's reduction, so the first step is all of it, exact when widened.
+  static V stashedExp(V high, V low) { return expOfSum(high, low); }
+  static W fullExp(V stashed, V) { return widen(stashed); }
 };
 
 template <>
@@ -121,6 +126,9 @@ struct Precision<double> {
   }
   static void storeWide(double* p, const W& w) { store(p, w); }
   static W loadWide(const double* p) { return load<W>(p); }
+  // Double multiplies e^high by (1 + low) in the second step.
+  static V stashedExp(V high, V) { return expOf(high); }
+  static W fullExp(V stashed, V low) { return stashed * (1.0 + low); }
 };
 
 // The rounding error of s = a + b, exactly (Knuth's two-sum; any magnitudes, barring overflow).
@@ -244,15 +252,16 @@ struct ContiguousRow {
   size_t first() const { return start; }
   bool stashable() const { return length <= kStashLength; }
 
-  // Blocks of 16 elements unrolled, so that each step's partial slots are known when compiling
-  // and the partials stay in registers.
+  // Blocks of 32 elements unrolled, so that each step's partial slots are known when compiling
+  // and the partials stay in registers, and so that even 16-lane vectors have two independent
+  // exponentials in flight (one is a long chain of dependent operations).
   template <typename F>
   void forEach(F f) const {
     constexpr size_t kStep = kLanes<V>;
     size_t k = 0;
-    for (; k + 16 <= length; k += 16) {
-#pragma GCC unroll 16
-      for (size_t j = 0; j < 16; j += kStep) f(Step{start + k + j, kStep, j});
+    for (; k + 32 <= length; k += 32) {
+#pragma GCC unroll 32
+      for (size_t j = 0; j < 32; j += kStep) f(Step{start + k + j, kStep, j});
     }
     for (; k + kStep <= length; k += kStep) f(Step{start + k, kStep, k});
     if (k < length) f(Step{start + k, length - k, k});
@@ -352,12 +361,11 @@ inline Shifted<V> shiftByMax(V x, V m) {
   return shifted;
 }
 
-// e^(x - m) in W: e^high in T, then times (1 + low) in double.
+// e^(x - m) in W.
 template <typename T>
 inline typename Precision<T>::W expShifted(const Shifted<typename Precision<T>::V>& d) {
   using P = Precision<T>;
-  const auto e = P::widen(expOf(d.high));
-  return e + e * P::widen(d.low);
+  return P::fullExp(P::stashedExp(d.high, d.low), d.low);
 }
 
 // What a row's normalisation needs: its maximum m, and its sum of e^(x - m) as ties (the elements
@@ -392,7 +400,7 @@ inline V loadInput(const T* p, const Step& step) {
 }
 
 // Where softmax keeps e^(x - m) between passes: exactly, in double (`wide`, indexed from the row's
-// first element), or e^high alone in T (`exps`, out when out is not x), or nowhere.
+// first element), or its part in T (`exps`: Precision::stashedExp; out when out is not x), or nowhere.
 template <typename T>
 struct Stash {
   double* wide;
@@ -427,8 +435,8 @@ inline RowStats<T> rowStats(const AxisArgs<T>& a, const Row& row, const Stash<T>
       rest.add(expShifted<T>(others), step.k);
       ties.add(P::widen(d.tie ? (active ? one : zero) : zero), step.k);
     } else {
-      const V e = expOf(d.high);
-      const W shifted = P::widen(active ? e : zero) * (P::wide(1) + P::widen(active ? d.low : zero));
+      const V e = P::stashedExp(d.high, d.low);
+      const W shifted = P::fullExp(active ? e : zero, active ? d.low : zero);
       rest.add(shifted, step.k);
       if (stash.wide) {
         P::storeWide(stash.wide + (step.at - stash.first), shifted);
@@ -463,7 +471,7 @@ inline typename Precision<T>::V softmaxAt(const AxisArgs<T>& a, const RowStats<T
     shifted = P::loadWide(stash.wide + (step.at - stash.first));
   } else {
     const Shifted<V> d = shiftByMax(loadInput<kNegate, V>(a.input, step), stats.max);
-    shifted = P::widen(stash.exps ? loadStep<V>(stash.exps, step) : expOf(d.high)) * (P::wide(1) + P::widen(d.low));
+    shifted = P::fullExp(stash.exps ? loadStep<V>(stash.exps, step) : P::stashedExp(d.high, d.low), d.low);
   }
   const V y = P::narrow(shifted * reciprocal);
   return stats.empty() ? splat<V>(0) : (active ? y : splat<V>(0));
@@ -505,7 +513,8 @@ struct SoftmaxOf {
   static constexpr bool kFromOutput = true;
 
   template <typename T>
-  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     forEachRow(a, begin, end, [&](const auto& row) {
       // Beyond the stack, e^high waits in out, unless out is x, which the last pass still reads.
       alignas(64) double wide[kStashLength + 16];
@@ -519,7 +528,8 @@ struct SoftmaxOf {
 
   // From x: y recomputed exactly as forward gives it, so this equals backwardFromOutput(g, forward(x)).
   template <typename T>
-  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     forEachRow(a, begin, end, [&](const auto& row) {
       alignas(64) double wide[kStashLength + 16];
       const Stash<T> stash{row.stashable() ? wide : nullptr, row.first(), nullptr};
@@ -530,7 +540,8 @@ struct SoftmaxOf {
   }
 
   template <typename T>
-  KINDLING_AXIS_ENTRY static void backwardFromOutput(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backwardFromOutput(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     using V = typename Precision<T>::V;
     forEachRow(a, begin, end, [&](const auto& row) {
       softmaxBackwardRow<kNegate>(a, row, [&](const Step& step) { return loadStep<V>(a.input, step); });
@@ -548,7 +559,8 @@ struct LogSoftmax {
   // (x - m) - ln(sum), with x - m exact as high + low: both terms have one sign, so nothing cancels.
   // -Inf where the element does not take part and throughout an empty row.
   template <typename T>
-  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     using P = Precision<T>;
     using V = typename P::V;
     forEachRow(a, begin, end, [&](const auto& row) {
@@ -567,7 +579,8 @@ struct LogSoftmax {
 
   // g - softmax(x) sum(g), with softmax(x) = e^(x - m) / sum unrounded.
   template <typename T>
-  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     using P = Precision<T>;
     using V = typename P::V;
     forEachRow(a, begin, end, [&](const auto& row) {
@@ -588,7 +601,8 @@ struct LogSoftmax {
 
   // g - e^y sum(g); an empty row is one whose y are all -Inf.
   template <typename T>
-  KINDLING_AXIS_ENTRY static void backwardFromOutput(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backwardFromOutput(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     forEachRow(a, begin, end, [&](const auto& row) { fromOutputRow(a, row); });
   }
 
@@ -655,7 +669,8 @@ struct Glu {
   }
 
   template <typename T>
-  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void forward(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     using P = Precision<T>;
     using V = typename P::V;
     forEachRun(a, begin, end, [&](size_t first, size_t second, size_t j, size_t count) {
@@ -667,7 +682,8 @@ struct Glu {
 
   // d/da = g sigmoid(b), d/db = g a sigmoid'(b), written to the two halves of out (x's shape).
   template <typename T>
-  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& a, size_t begin, size_t end) {
+  KINDLING_AXIS_ENTRY static void backward(const AxisArgs<T>& args, size_t begin, size_t end) {
+    const AxisArgs<T> a = args;  // a copy, which no store through out can change: its fields stay in registers
     using V = typename Precision<T>::V;
     constexpr size_t kStep = kLanes<V>;
     forEachRun(a, begin, end, [&](size_t first, size_t second, size_t j, size_t count) {

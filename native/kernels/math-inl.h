@@ -51,16 +51,41 @@ inline VF expPolynomialOf(VF r) {
 // e^x, float: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7 polynomial
 // (Cephes expf coefficients). Inputs are clamped just past the overflow and underflow thresholds
 // so +-Inf give +Inf and 0 through ordinary rounding; NaN propagates through the arithmetic.
-inline VF expOf(VF x) {
+struct ExpReduction {
+  VF r;
+  VI32 n;  // k
+};
+
+inline ExpReduction expReductionOf(VF x) {
   constexpr float kRoundingShift = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
   const VF clamped = x > 89.0f ? splat<VF>(89.0f) : (x < -104.0f ? splat<VF>(-104.0f) : x);
   const VF shifted = clamped * 1.44269504088896341f + kRoundingShift;
   const VF k = shifted - kRoundingShift;
   const VI32 n = bitCast<VI32>(bitsOf(shifted) - bitsOf(splat<VF>(kRoundingShift)));
-  VF r = clamped - k * 0.693359375f;  // ln2 split so that k * 0.693359375 is exact
-  r = r - k * -2.12194440e-4f;
+  const VF r = clamped - k * 0.693359375f;  // ln2 split so that k * 0.693359375 is exact
+  return {r - k * -2.12194440e-4f, n};
+}
+
+// e^r 2^n: 2^n in one product while it is a normal float in every lane (the same bits as
+// scaleByPow2's two, which only results past the normal range need).
+inline VF expOfReduced(VF r, VI32 n) {
   const VF y = expPolynomialOf(r) * (r * r) + r + 1.0f;
-  return scaleByPow2(y, n);
+  return anyLane((n < -126) | (n > 127)) ? scaleByPow2(y, n) : y * pow2(n);
+}
+
+inline VF expOf(VF x) {
+  const ExpReduction e = expReductionOf(x);
+  return expOfReduced(e.r, e.n);
+}
+
+// e^(high + low), float, for low below half an ULP of high (the rounding error of the difference
+// that gave high): low joins the reduced argument, where its digits still count, for one more
+// rounding of at most 2^-26 (a quarter of an ULP of the result).
+inline VF expOfSum(VF high, VF low) {
+  const ExpReduction e = expReductionOf(high);
+  // Past the clamps low no longer counts, and beside a huge high it can be huge too.
+  const auto inRange = (high >= -104.0f) & (high <= 89.0f);
+  return expOfReduced(e.r + (inRange ? low : splat<VF>(0.0f)), e.n);
 }
 
 // The float reduction of expm1Of (activations/exponential-inl.h) and the float sigmoid, for z <= 0:
