@@ -75,9 +75,9 @@ export type Activations = {
     (SpecOf<N> extends { readonly fromOutput: string } ? { readonly backwardFromOutput: BackwardOperation<OptionsOf<N, FloatArray>> } : unknown);
 };
 
-/** A kernel call resolved from a row and its options: which kernel, with which two parameters. */
+/** A kernel call resolved from a row and its options: where its kernel runs, with which two parameters. */
 interface KernelChoice {
-  readonly kernel: string;
+  readonly route: Route;
   readonly a: number;
   readonly b: number;
 }
@@ -92,15 +92,37 @@ export interface SmallArrays {
   readonly below: Readonly<Record<string, number>>;
 }
 
-/** Which kernels object and kernel id serve a call of `kernel` on `n` elements. */
-type Dispatch = (kernel: string, n: number) => readonly [Kernels, number];
+/** One kernel on one kernels object. */
+interface Target {
+  readonly kernels: Kernels;
+  readonly id: number;
+}
 
-function dispatchOf(kernels: Kernels, small?: SmallArrays): Dispatch {
-  const idsOf = (on: Kernels) => new Map(on.activations.map((name, id) => [name, id]));
-  const [ids, smallIds] = [idsOf(kernels), small ? idsOf(small.kernels) : new Map<string, number>()];
-  return (kernel, n) => {
-    if (small && n < (small.below[kernel] ?? 0)) return [small.kernels, smallIds.get(kernel)!];
-    return [kernels, ids.get(kernel)!];
+/**
+ * Where calls of one kernel run: on `small` below `below` elements, else on `main`. Resolved once
+ * per row, so that a call compares its length with one number: looking the kernel up by name in the
+ * crossovers and the ids on every call made small arrays about 10 % slower than the plain fallback
+ * in a program calling several activations.
+ */
+interface Route {
+  readonly main: Target;
+  readonly small: Target;
+  readonly below: number;
+}
+
+const targetOf = (route: Route, n: number): Target => (n < route.below ? route.small : route.main);
+
+/** The route of a kernel over `kernels` (and `small`'s for small arrays). */
+function routerOf(kernels: Kernels, small?: SmallArrays): (kernel: string) => Route {
+  const targetOn = (on: Kernels, kernel: string): Target => {
+    const id = on.activations.indexOf(kernel);
+    if (id < 0) throw new Error(`the ${on.simd ?? 'fallback'} kernels lack ${kernel}`);
+    return { kernels: on, id };
+  };
+  return (kernel) => {
+    const main = targetOn(kernels, kernel);
+    if (!small) return { main, small: main, below: 0 };
+    return { main, small: targetOn(small.kernels, kernel), below: small.below[kernel] ?? 0 };
   };
 }
 
@@ -134,16 +156,13 @@ export function paramsOf(spec: ActivationSpec, given: Record<string, unknown>, l
 /** Picks the kernel and its parameters for one call of `spec` with these options. */
 type Resolver = (given: Record<string, unknown>, label: string) => KernelChoice;
 
-function resolverOf(kernels: readonly Kernels[], spec: ActivationSpec): Resolver {
+function resolverOf(routeOf: (kernel: string) => Route, spec: ActivationSpec): Resolver {
   const choose = (row: ActivationSpec): Resolver => {
-    const kernel = kernelOf(row);
-    for (const on of kernels) {
-      if (!on.activations.includes(kernel)) throw new Error(`the ${on.simd ?? 'fallback'} kernels lack ${kernel}`);
-    }
+    const route = routeOf(kernelOf(row));
     return (given, label) => {
       const params = paramsOf(row, given, label);
       const kernelParams = row.kernelParams ? row.kernelParams(params) : params;
-      return { kernel, a: kernelParams[0] ?? 0, b: kernelParams[1] ?? 0 };
+      return { route, a: kernelParams[0] ?? 0, b: kernelParams[1] ?? 0 };
     };
   };
   const own = choose(spec);
@@ -186,7 +205,7 @@ interface BackwardCall<T extends FloatArray> extends UnaryCall<T> {
   readonly gradOutput: T;
 }
 
-function unaryOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Resolver, pass: ElementwisePass): UnaryOperation {
+function unaryOperation(spec: ActivationSpec, resolve: Resolver, pass: ElementwisePass): UnaryOperation {
   const label = pass === 0 ? spec.name : `${spec.name}.derivative`;
   const known = optionNamesOf(spec);
   const prepare = <T extends FloatArray>(x: unknown, options: unknown): UnaryCall<T> => {
@@ -194,27 +213,27 @@ function unaryOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Resol
     const given = checkOptions(options, `${label} options`, known);
     const choice = resolve(given, label);
     // Fields set one by one: an object spread costs about a microsecond per call in Node 20.
-    if (given.out === undefined) return { kernel: choice.kernel, a: choice.a, b: choice.b, x: input, out: allocateLike(input) };
+    if (given.out === undefined) return { route: choice.route, a: choice.a, b: choice.b, x: input, out: allocateLike(input) };
     const out = matchingArray(given.out, 'out', input, 'x');
     sameOrDisjoint(out, 'out', input, 'x');
-    return { kernel: choice.kernel, a: choice.a, b: choice.b, x: input, out };
+    return { route: choice.route, a: choice.a, b: choice.b, x: input, out };
   };
   const operation = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(x, options);
-    const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+    const { kernels, id } = targetOf(call.route, lengthOf(call.x));
     kernels.activation(id, pass, call.x, call.out, call.a, call.b);
     return call.out;
   };
   operation.async = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
       const call = prepare<T>(x, options);
-      const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+      const { kernels, id } = targetOf(call.route, lengthOf(call.x));
       return kernels.activationAsync(id, pass, call.x, call.out, call.a, call.b).then(() => call.out);
     });
   return operation;
 }
 
-function backwardOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Resolver, source: BackwardSource): BackwardOperation {
+function backwardOperation(spec: ActivationSpec, resolve: Resolver, source: BackwardSource): BackwardOperation {
   const label = source === 0 ? `${spec.name}.backward` : `${spec.name}.backwardFromOutput`;
   const inputName = source === 0 ? 'x' : 'y';
   const known = optionNamesOf(spec);
@@ -226,18 +245,18 @@ function backwardOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Re
     const out = given.out === undefined ? allocateLike(x) : matchingArray(given.out, 'out', x, inputName);
     sameOrDisjoint(out, 'out', x, inputName);
     sameOrDisjoint(out, 'out', grad, 'gradOutput');
-    return { kernel: choice.kernel, a: choice.a, b: choice.b, gradOutput: grad, x, out };
+    return { route: choice.route, a: choice.a, b: choice.b, gradOutput: grad, x, out };
   };
   const operation = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(gradOutput, input, options);
-    const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+    const { kernels, id } = targetOf(call.route, lengthOf(call.x));
     kernels.activationBackward(id, source, call.gradOutput, call.x, call.out, call.a, call.b);
     return call.out;
   };
   operation.async = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
       const call = prepare<T>(gradOutput, input, options);
-      const [kernels, id] = dispatch(call.kernel, lengthOf(call.x));
+      const { kernels, id } = targetOf(call.route, lengthOf(call.x));
       return kernels.activationBackwardAsync(id, source, call.gradOutput, call.x, call.out, call.a, call.b).then(() => call.out);
     });
   return operation;
@@ -245,15 +264,14 @@ function backwardOperation(dispatch: Dispatch, spec: ActivationSpec, resolve: Re
 
 /** One row of the table as a public activation on the given kernels (and `small`'s for small arrays). */
 export function createActivation(kernels: Kernels, spec: ActivationSpec, small?: SmallArrays): Activation {
-  const resolve = resolverOf(small ? [kernels, small.kernels] : [kernels], spec);
-  const dispatch = dispatchOf(kernels, small);
+  const resolve = resolverOf(routerOf(kernels, small), spec);
   const members: Record<string, unknown> = {
-    derivative: unaryOperation(dispatch, spec, resolve, 1),
-    backward: backwardOperation(dispatch, spec, resolve, 0),
+    derivative: unaryOperation(spec, resolve, 1),
+    backward: backwardOperation(spec, resolve, 0),
     spec,
   };
-  if (spec.fromOutput) members.backwardFromOutput = backwardOperation(dispatch, spec, resolve, 1);
-  const activation = Object.assign(unaryOperation(dispatch, spec, resolve, 0), members);
+  if (spec.fromOutput) members.backwardFromOutput = backwardOperation(spec, resolve, 1);
+  const activation = Object.assign(unaryOperation(spec, resolve, 0), members);
   Object.defineProperty(activation, 'name', { value: spec.name });
   return Object.freeze(activation) as unknown as Activation;
 }
