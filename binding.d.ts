@@ -34,12 +34,15 @@ export interface Kernels {
    */
   activation(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): void;
   /**
-   * The same off the JavaScript thread; resolves when `out` is written. Inputs are read as they
-   * were at the call (ordinary buffers are copied, since JavaScript may detach them meanwhile);
-   * the result lands in `out` when the call settles, and the Promise rejects with a TypeError if
-   * `out` was detached or resized before then. SharedArrayBuffer views are used in place.
+   * The same off the JavaScript thread; resolves with `out` once it is written. Inputs are read as
+   * they were at the call (ordinary buffers are copied, since JavaScript may detach them
+   * meanwhile); the result lands in `out` when the call settles, and the Promise rejects with a
+   * TypeError if `out` was detached or resized before then. SharedArrayBuffer views are used in
+   * place. With `out` null the call creates the result array (x's type, the result's length) and
+   * resolves with it: no JavaScript can reach it before then, so it is written in place, and its
+   * first writes, which fault its fresh pages in, happen off the JavaScript thread.
    */
-  activationAsync(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray, a: number, b: number): Promise<void>;
+  activationAsync(id: number, pass: ElementwisePass, x: FloatArray, out: FloatArray | null, a: number, b: number): Promise<FloatArray>;
   /**
    * out[i] = gradOutput[i] * f'(x[i]), from input[i] = x[i] (source 0) or from input[i] = y[i] =
    * f(x[i]) (source 1, which throws a RangeError for an activation whose derivative is not a
@@ -60,10 +63,10 @@ export interface Kernels {
     source: BackwardSource,
     gradOutput: FloatArray,
     input: FloatArray,
-    out: FloatArray,
+    out: FloatArray | null,
     a: number,
     b: number,
-  ): Promise<void>;
+  ): Promise<FloatArray>;
   // along an axis
   /** Names of the activations along an axis (softmax, logSoftmax, softmin, glu); a name's index is its id. */
   axisActivationNames(): readonly string[];
@@ -88,12 +91,12 @@ export interface Kernels {
   axisActivationAsync(
     id: number,
     x: FloatArray,
-    out: FloatArray,
+    out: FloatArray | null,
     outer: number,
     length: number,
     inner: number,
     mask: Uint8Array | null,
-  ): Promise<void>;
+  ): Promise<FloatArray>;
   /**
    * The gradient with respect to x of activation `id` along the axis, given gradOutput (the
    * output's shape: x's, or x's with the axis halved for glu), from input = x (source 0) or from
@@ -117,12 +120,12 @@ export interface Kernels {
     source: BackwardSource,
     gradOutput: FloatArray,
     input: FloatArray,
-    out: FloatArray,
+    out: FloatArray | null,
     outer: number,
     length: number,
     inner: number,
     mask: Uint8Array | null,
-  ): Promise<void>;
+  ): Promise<FloatArray>;
 
   // prelu and rrelu
   /**

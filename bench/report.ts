@@ -606,15 +606,16 @@ function serverSection(run: SuiteRun): string[] {
     ...(server.asyncCalls && server.asyncCalls.length > 0
       ? [
           'Large Promise calls alone (no HTTP; one after another in the load driver, medians of 20): the time each call spends on the event loop ' +
-            'before it returns its Promise (validation, allocating the result, and the copy of its input, which the addon takes because JavaScript ' +
-            'may detach an ordinary buffer meanwhile; the result is copied into `out` on the event loop when it settles), the time until it settles, ' +
+            'before it returns its Promise (validation, and the copy of its input, which the addon takes because JavaScript ' +
+            'may detach an ordinary buffer meanwhile; a result bound for a given `out` is copied into it on the event loop when it settles), the time until it settles, ' +
             'and the event-loop delay meanwhile. The addon stages copies and results in memory that it recycles between large calls ' +
-            '(native/staging.h), so their pages are not faulted in again on the event loop; a new result array, made when no `out` is given, ' +
-            'is faulted in by the copy into it when the call settles. Views of a SharedArrayBuffer are used in place, without copies.' +
+            '(native/staging.h), so their pages are not faulted in again on the event loop. Given no `out`, the addon makes the result array and ' +
+            'the worker writes it in place (no JavaScript can reach it before it settles), so its fresh pages are faulted in off the event loop, ' +
+            'but before the call settles. Views of a SharedArrayBuffer are used in place, without copies.' +
             (server.freshArrayMs === undefined
               ? ''
               : ` For scale, allocating a fresh 1.6e7-element Float32Array and writing it once took ${server.freshArrayMs.toFixed(1)} ms here ` +
-                '(mostly page faults): reuse `out` for large Promise calls.'),
+                '(mostly page faults): a reused `out` settles sooner.'),
           '',
           header(['call', 'on the event loop (ms)', 'until settled (ms)', 'event-loop delay p99 / max (ms)'], ['l', 'r', 'r', 'r']),
           ...server.asyncCalls.map((a) =>

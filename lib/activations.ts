@@ -198,7 +198,8 @@ export function optionNamesOf(spec: ActivationSpec): string[] {
 
 interface UnaryCall<T extends FloatArray> extends KernelChoice {
   readonly x: T;
-  readonly out: T;
+  /** null when not given: the synchronous form makes it, the Promise form lets the kernels make it. */
+  readonly out: T | null;
 }
 
 interface BackwardCall<T extends FloatArray> extends UnaryCall<T> {
@@ -213,7 +214,7 @@ function unaryOperation(spec: ActivationSpec, resolve: Resolver, pass: Elementwi
     const given = checkOptions(options, `${label} options`, known);
     const choice = resolve(given, label);
     // Fields set one by one: an object spread costs about a microsecond per call in Node 20.
-    if (given.out === undefined) return { route: choice.route, a: choice.a, b: choice.b, x: input, out: allocateLike(input) };
+    if (given.out === undefined) return { route: choice.route, a: choice.a, b: choice.b, x: input, out: null };
     const out = matchingArray(given.out, 'out', input, 'x');
     sameOrDisjoint(out, 'out', input, 'x');
     return { route: choice.route, a: choice.a, b: choice.b, x: input, out };
@@ -221,14 +222,15 @@ function unaryOperation(spec: ActivationSpec, resolve: Resolver, pass: Elementwi
   const operation = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(x, options);
     const { kernels, id } = targetOf(call.route, lengthOf(call.x));
-    kernels.activation(id, pass, call.x, call.out, call.a, call.b);
-    return call.out;
+    const out = call.out ?? allocateLike(call.x);
+    kernels.activation(id, pass, call.x, out, call.a, call.b);
+    return out;
   };
   operation.async = <T extends FloatArray>(x: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
       const call = prepare<T>(x, options);
       const { kernels, id } = targetOf(call.route, lengthOf(call.x));
-      return kernels.activationAsync(id, pass, call.x, call.out, call.a, call.b).then(() => call.out);
+      return kernels.activationAsync(id, pass, call.x, call.out, call.a, call.b) as Promise<T>;
     });
   return operation;
 }
@@ -242,7 +244,8 @@ function backwardOperation(spec: ActivationSpec, resolve: Resolver, source: Back
     const x = matchingArray(input, inputName, grad, 'gradOutput');
     const given = checkOptions(options, `${label} options`, known);
     const choice = resolve(given, label);
-    const out = given.out === undefined ? allocateLike(x) : matchingArray(given.out, 'out', x, inputName);
+    if (given.out === undefined) return { route: choice.route, a: choice.a, b: choice.b, gradOutput: grad, x, out: null };
+    const out = matchingArray(given.out, 'out', x, inputName);
     sameOrDisjoint(out, 'out', x, inputName);
     sameOrDisjoint(out, 'out', grad, 'gradOutput');
     return { route: choice.route, a: choice.a, b: choice.b, gradOutput: grad, x, out };
@@ -250,14 +253,15 @@ function backwardOperation(spec: ActivationSpec, resolve: Resolver, source: Back
   const operation = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): T => {
     const call = prepare<T>(gradOutput, input, options);
     const { kernels, id } = targetOf(call.route, lengthOf(call.x));
-    kernels.activationBackward(id, source, call.gradOutput, call.x, call.out, call.a, call.b);
-    return call.out;
+    const out = call.out ?? allocateLike(call.x);
+    kernels.activationBackward(id, source, call.gradOutput, call.x, out, call.a, call.b);
+    return out;
   };
   operation.async = <T extends FloatArray>(gradOutput: T, input: T, options?: ActivationOptions<T>): Promise<T> =>
     promised(() => {
       const call = prepare<T>(gradOutput, input, options);
       const { kernels, id } = targetOf(call.route, lengthOf(call.x));
-      return kernels.activationBackwardAsync(id, source, call.gradOutput, call.x, call.out, call.a, call.b).then(() => call.out);
+      return kernels.activationBackwardAsync(id, source, call.gradOutput, call.x, call.out, call.a, call.b) as Promise<T>;
     });
   return operation;
 }

@@ -133,6 +133,20 @@ ArrayArg floatArrayArg(const Napi::CallbackInfo& info, size_t index, const char*
   return arrayArg(info, index, name, {napi_float32_array, napi_float64_array}, "a Float32Array or Float64Array");
 }
 
+// A Promise call's `out`: the array given, or for null a new one of like's type and `length`,
+// which the call creates and settles with. No JavaScript can reach that array before then, so it
+// counts as not detachable: the kernel writes it in place, and its fresh pages are first touched on
+// the worker thread, where they no longer hold the event loop (copying into a new 64 MB array when
+// the call settled stalled it for 170-240 ms).
+ArrayArg outArg(const Napi::CallbackInfo& info, size_t index, const ArrayArg& like, size_t length, bool promise) {
+  if (!promise || !info[index].IsNull()) return floatArrayArg(info, index, "out");
+  const Napi::Env env = info.Env();
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, length * like.elementSize);
+  ArrayArg array{like.type, buffer.Data(), length, like.elementSize, false, nullptr};
+  NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, like.type, length, buffer, 0, &array.value), array);
+  return array;
+}
+
 void requireSameShape(const Napi::Env& env, const ArrayArg& array, const ArrayArg& like, const char* name) {
   if (array.type != like.type) {
     throw Napi::TypeError::New(env, std::string("Expected ") + name + " to have the element type of x");
@@ -229,7 +243,7 @@ class KernelWorker : public Napi::AsyncWorker {
       }
       std::memcpy(data, result_.data(), outBytes_);
     }
-    deferred_.Resolve(Env().Undefined());
+    deferred_.Resolve(out_.Value());
   }
 
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
@@ -305,7 +319,7 @@ struct ParsedElementwise {
 // Arguments: (id, pass, x, out, a, b) for forward (pass 0) and derivative (pass 1), or
 // (id, source, gradOutput, input, out, a, b) for backward, where source 0 means the input is x and
 // 1 that it is the output y = f(x).
-ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward) {
+ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward, bool promise) {
   ParsedElementwise parsed{};
   ElementwiseCall& call = parsed.call;
   call.kernels = &tablesOf(info).activations[integerArg(info, 0, "id", kActivationCount - 1)];
@@ -325,7 +339,7 @@ ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward
     call.pass = pass == 0 ? Pass::kForward : Pass::kDerivative;
   }
   parsed.x = floatArrayArg(info, next++, "x");
-  parsed.out = floatArrayArg(info, next++, "out");
+  parsed.out = outArg(info, next++, parsed.x, parsed.x.length, promise);
   requireSameShape(info.Env(), parsed.out, parsed.x, "out");
   if (backward) requireSameShape(info.Env(), parsed.gradOutput, parsed.x, "gradOutput");
   call.isFloat32 = parsed.x.type == napi_float32_array;
@@ -339,18 +353,18 @@ ParsedElementwise parseElementwise(const Napi::CallbackInfo& info, bool backward
 }
 
 Napi::Value activation(const Napi::CallbackInfo& info) {
-  parseElementwise(info, false).call.run();
+  parseElementwise(info, false, false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value activationBackward(const Napi::CallbackInfo& info) {
-  parseElementwise(info, true).call.run();
+  parseElementwise(info, true, false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value queueElementwise(const Napi::CallbackInfo& info, bool backward) {
-  ParsedElementwise parsed = parseElementwise(info, backward);
-  auto* worker = new KernelWorker(info.Env(), info[backward ? 4 : 3], parsed.out);
+  ParsedElementwise parsed = parseElementwise(info, backward, true);
+  auto* worker = new KernelWorker(info.Env(), Napi::Value(info.Env(), parsed.out.value), parsed.out);
   ElementwiseCall call = parsed.call;
   call.x = worker->stage(parsed.x);
   if (backward) call.gradOutput = worker->stage(parsed.gradOutput);
@@ -440,7 +454,7 @@ void requireLength(const Napi::Env& env, const ArrayArg& array, const ArrayArg& 
 // Arguments: (id, x, out, outer, length, inner, mask) for forward, or (id, source, gradOutput,
 // input, out, outer, length, inner, mask) for backward, where source 0 means the input is x and 1
 // that it is the output y; mask is a Uint8Array of x's length or null.
-ParsedAxis parseAxis(const Napi::CallbackInfo& info, bool backward) {
+ParsedAxis parseAxis(const Napi::CallbackInfo& info, bool backward, bool promise) {
   const Napi::Env env = info.Env();
   ParsedAxis parsed{};
   AxisCall& call = parsed.call;
@@ -457,7 +471,7 @@ ParsedAxis parseAxis(const Napi::CallbackInfo& info, bool backward) {
     parsed.gradOutput = floatArrayArg(info, next++, "gradOutput");
   }
   parsed.input = floatArrayArg(info, next++, backward ? "input" : "x");
-  parsed.out = floatArrayArg(info, next++, "out");
+  const size_t outIndex = next++;
   call.outer = integerArg(info, next++, "outer", kMaxExtent);
   call.length = integerArg(info, next++, "length", kMaxExtent);
   call.inner = integerArg(info, next++, "inner", kMaxExtent);
@@ -472,8 +486,10 @@ ParsedAxis parseAxis(const Napi::CallbackInfo& info, bool backward) {
   const size_t outLength = halves ? total / 2 : total;
   if (backward) {
     requireLength(env, parsed.gradOutput, parsed.input, outLength, "gradOutput");
+    parsed.out = outArg(info, outIndex, parsed.input, total, promise);
     requireLength(env, parsed.out, parsed.input, total, "out");
   } else {
+    parsed.out = outArg(info, outIndex, parsed.input, outLength, promise);
     requireLength(env, parsed.out, parsed.input, outLength, "out");
   }
   const Napi::Value mask = info[next];
@@ -495,18 +511,18 @@ ParsedAxis parseAxis(const Napi::CallbackInfo& info, bool backward) {
 }
 
 Napi::Value axisActivation(const Napi::CallbackInfo& info) {
-  parseAxis(info, false).call.run();
+  parseAxis(info, false, false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value axisActivationBackward(const Napi::CallbackInfo& info) {
-  parseAxis(info, true).call.run();
+  parseAxis(info, true, false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value queueAxis(const Napi::CallbackInfo& info, bool backward) {
-  ParsedAxis parsed = parseAxis(info, backward);
-  auto* worker = new KernelWorker(info.Env(), info[backward ? 4 : 2], parsed.out);
+  ParsedAxis parsed = parseAxis(info, backward, true);
+  auto* worker = new KernelWorker(info.Env(), Napi::Value(info.Env(), parsed.out.value), parsed.out);
   AxisCall call = parsed.call;
   call.input = worker->stage(parsed.input);
   if (backward) call.gradOutput = worker->stage(parsed.gradOutput);

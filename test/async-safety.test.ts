@@ -45,6 +45,66 @@ describe.each(backends)('$label', ({ api }) => {
   });
 });
 
+describe.each(backends)('$label: Promise calls given no out', ({ kernels }) => {
+  const n = 300_001;
+  const tanh = kernels.activations.indexOf('tanh');
+  const axisNames = kernels.axisActivationNames();
+
+  it('resolve with a new result array of the right type and length, equal to the synchronous result', async () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = uniformGrid(n, -5, 5, dtype);
+      const g = uniformGrid(n, -1, 1, dtype);
+      const expected = x.slice().fill(0);
+      kernels.activation(tanh, 0, x, expected, 0, 0);
+      const made = await kernels.activationAsync(tanh, 0, x, null, 0, 0);
+      expect(made.constructor).toBe(x.constructor);
+      expect(made).not.toBe(x);
+      expect(firstDifference(made, expected)).toBe(-1);
+
+      kernels.activationBackward(tanh, 0, g, x, expected, 0, 0);
+      const grad = await kernels.activationBackwardAsync(tanh, 0, g, x, null, 0, 0);
+      expect(grad.constructor).toBe(x.constructor);
+      expect(firstDifference(grad, expected)).toBe(-1);
+    }
+  });
+
+  it('size the new array as the output along an axis: x\'s length for softmax, half of it for glu', async () => {
+    const x = uniformGrid(1000 * 300, -5, 5, 'float32');
+    for (const [name, outLength] of [['softmax', x.length], ['glu', x.length / 2]] as const) {
+      const id = axisNames.indexOf(name);
+      const expected = new Float32Array(outLength);
+      kernels.axisActivation(id, x, expected, 1000, 300, 1, null);
+      const made = await kernels.axisActivationAsync(id, x, null, 1000, 300, 1, null);
+      expect(made).toBeInstanceOf(Float32Array);
+      expect(made.length).toBe(outLength);
+      expect(firstDifference(made, expected)).toBe(-1);
+    }
+    const softmax = axisNames.indexOf('softmax');
+    const g = uniformGrid(x.length, -1, 1, 'float32');
+    const expected = new Float32Array(x.length);
+    kernels.axisActivationBackward(softmax, 0, g, x, expected, 1000, 300, 1, null);
+    const grad = await kernels.axisActivationBackwardAsync(softmax, 0, g, x, null, 1000, 300, 1, null);
+    expect(firstDifference(grad, expected)).toBe(-1);
+  });
+
+  it('still reject an out of the wrong type or length, and synchronous calls refuse a null out', async () => {
+    const x = uniformGrid(16, -5, 5, 'float32');
+    // The raw Promise forms throw (native) or reject (fallback); the facade turns both into a rejection.
+    const settled = (start: () => Promise<unknown>) => {
+      try {
+        return start();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+    await expect(settled(() => kernels.activationAsync(tanh, 0, x, new Float64Array(16), 0, 0))).rejects.toThrow(TypeError);
+    await expect(settled(() => kernels.activationAsync(tanh, 0, x, new Float32Array(15), 0, 0))).rejects.toThrow(RangeError);
+    expect(() => kernels.activation(tanh, 0, x, null as unknown as Float32Array, 0, 0)).toThrow(TypeError);
+    const softmax = axisNames.indexOf('softmax');
+    expect(() => kernels.axisActivation(softmax, x, null as unknown as Float32Array, 1, 16, 1, null)).toThrow(TypeError);
+  });
+});
+
 describe('a detached buffer freed while a native Promise call runs', () => {
   it('never crashes the process', () => {
     // Detach both arrays of a large call, drop every reference to the new owners and force

@@ -473,8 +473,10 @@ describe.each(backends)('$label: the raw kernels', (backend) => {
     }
 
     for (const position of arrayPositions) {
+      // A Promise form given out = null makes its result array (test/async-safety.test.ts).
+      const refused = NOT_FLOAT_ARRAYS.filter(({ label }) => !(entry.async && position === 'out' && label === 'null'));
       it(`refuses a non-float-array ${position}, whether the other arrays are empty or not`, async () => {
-        for (const length of [3, 0]) await expectRefusesAt(position, NOT_FLOAT_ARRAYS.map(({ make }) => make()), length);
+        for (const length of [3, 0]) await expectRefusesAt(position, refused.map(({ make }) => make()), length);
       });
 
       it(`refuses a ${position} of another element type or length`, async () => {

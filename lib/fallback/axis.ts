@@ -376,11 +376,12 @@ function check(
   source: BackwardSource | null,
   gradOutput: FloatArray | null,
   input: FloatArray,
-  out: FloatArray,
+  given: FloatArray | null,
   outer: number,
   length: number,
   inner: number,
   mask: Uint8Array | null,
+  promise = false,
 ): Checked {
   if (!Number.isInteger(id) || id < 0 || id >= registry.length) {
     throw new RangeError(`Expected an integer from 0 to ${registry.length - 1} for id`);
@@ -396,7 +397,7 @@ function check(
     floatKind(gradOutput, 'gradOutput');
   }
   const kind = floatKind(input, source === null ? 'x' : 'input');
-  floatKind(out, 'out');
+  if (given !== null || !promise) floatKind(given, 'out');
   const dims = [extent(outer, 'outer'), extent(length, 'length'), extent(inner, 'inner')];
   const total = lengthOf(input);
   if (dims[0]! * dims[1]! * dims[2]! !== total) {
@@ -404,6 +405,8 @@ function check(
   }
   if (kernel.unitsAreElements && length % 2 !== 0) throw new RangeError('Expected an even length for glu');
   const outLength = kernel.unitsAreElements ? total / 2 : total;
+  // A Promise call given no out makes its result array.
+  const out = given !== null ? given : (kind === 'Float32Array' ? new Float32Array(source === null ? outLength : total) : new Float64Array(source === null ? outLength : total));
   if (source !== null) {
     requireLength(gradOutput!, input, outLength, 'gradOutput');
     requireLength(out, input, total, 'out');
@@ -437,7 +440,7 @@ const ASYNC_SLICE = 1 << 16;
 /** A Promise call reads its inputs as they were when it started, as the native addon does; gradOutput and mask may be absent. */
 const snapshotOrNull = <T extends FloatArray | Uint8Array>(array: T | null): T | null => (array === null ? null : snapshot(array));
 
-async function runInSlices(checked: Checked): Promise<void> {
+async function runInSlices(checked: Checked): Promise<FloatArray> {
   const { call, units, run, kernel } = checked;
   const frozen: Call = Object.assign({}, call, { gradOutput: snapshotOrNull(call.gradOutput), input: snapshot(call.input), mask: snapshotOrNull(call.mask) });
   const outLength = lengthOf(call.out);
@@ -449,6 +452,7 @@ async function runInSlices(checked: Checked): Promise<void> {
     }
     run(frozen, begin, Math.min(units, begin + perSlice));
   }
+  return call.out;
 }
 
 /** The fallback's along-axis entry points of binding.d.ts's Kernels. */
@@ -462,13 +466,13 @@ export const axisFallbackKernels: Pick<
     run(call, 0, units);
   },
   async axisActivationAsync(id, x, out, outer, length, inner, mask) {
-    await runInSlices(check(id, null, null, x, out, outer, length, inner, mask));
+    return runInSlices(check(id, null, null, x, out, outer, length, inner, mask, true));
   },
   axisActivationBackward(id, source, gradOutput, input, out, outer, length, inner, mask) {
     const { run, call, units } = check(id, source, gradOutput, input, out, outer, length, inner, mask);
     run(call, 0, units);
   },
   async axisActivationBackwardAsync(id, source, gradOutput, input, out, outer, length, inner, mask) {
-    await runInSlices(check(id, source, gradOutput, input, out, outer, length, inner, mask));
+    return runInSlices(check(id, source, gradOutput, input, out, outer, length, inner, mask, true));
   },
 };

@@ -5,7 +5,7 @@
 import type { BackwardSource, ElementwisePass, FloatArray, Kernels, RandomArray } from '../../binding.js';
 import { type DistributionName, distributionNames } from '../random/distributions.js';
 import { kernelNames } from '../spec/activations.js';
-import { lengthOf, typedArrayKind } from '../validate.js';
+import { allocateLike, lengthOf, typedArrayKind } from '../validate.js';
 import { type Scalar, type ScalarBackward, scalarActivations } from './activations.js';
 import { axisFallbackKernels } from './axis.js';
 import { linalgKernels } from './linalg.js';
@@ -168,10 +168,12 @@ export const fallbackKernels: Kernels = {
     mapRange(fn, x, out, parameterFor(x, a), parameterFor(x, b), 0, n);
   },
   async activationAsync(id, pass, x, out, a, b) {
-    const n = checkCall(NO_GRADIENT, x, out, a, b);
+    const n = checkCall(NO_GRADIENT, x, out === null ? x : out, a, b); // with out null the call makes its result like x
+    const target = out === null ? allocateLike(x) : out;
     const fn = unaryOf(id, pass, x);
     const [input, p, q] = [snapshot(x), parameterFor(x, a), parameterFor(x, b)];
-    await inSlices(out, n, (begin, end) => mapRange(fn, input, out, p, q, begin, end));
+    await inSlices(target, n, (begin, end) => mapRange(fn, input, target, p, q, begin, end));
+    return target;
   },
   activationBackward(id, source, gradOutput, x, out, a, b) {
     const n = checkCall(gradOutput, x, out, a, b);
@@ -179,10 +181,12 @@ export const fallbackKernels: Kernels = {
     mapRange2(fn, gradOutput, x, out, parameterFor(x, a), parameterFor(x, b), 0, n);
   },
   async activationBackwardAsync(id, source, gradOutput, x, out, a, b) {
-    const n = checkCall(gradOutput, x, out, a, b);
+    const n = checkCall(gradOutput, x, out === null ? x : out, a, b);
+    const target = out === null ? allocateLike(x) : out;
     const fn = backwardOf(id, source, x);
     const [grad, input, p, q] = [snapshot(gradOutput), snapshot(x), parameterFor(x, a), parameterFor(x, b)];
-    await inSlices(out, n, (begin, end) => mapRange2(fn, grad, input, out, p, q, begin, end));
+    await inSlices(target, n, (begin, end) => mapRange2(fn, grad, input, target, p, q, begin, end));
+    return target;
   },
   // along an axis
   ...axisFallbackKernels,
