@@ -48,9 +48,7 @@ inline VF expPolynomialOf(VF r) {
   return p * r + 5.0000001201e-1f;
 }
 
-// e^x, float: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7 polynomial
-// (Cephes expf coefficients). Inputs are clamped just past the overflow and underflow thresholds
-// so +-Inf give +Inf and 0 through ordinary rounding; NaN propagates through the arithmetic.
+// The float reduction of expOf: x = k ln2 + r, |r| <= ln2/2.
 struct ExpReduction {
   VF r;
   VI32 n;  // k
@@ -73,6 +71,9 @@ inline VF expOfReduced(VF r, VI32 n) {
   return anyLane((n < -126) | (n > 127)) ? scaleByPow2(y, n) : y * pow2(n);
 }
 
+// e^x, float: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7 polynomial
+// (Cephes expf coefficients). Inputs are clamped just past the overflow and underflow thresholds
+// so +-Inf give +Inf and 0 through ordinary rounding; NaN propagates through the arithmetic.
 inline VF expOf(VF x) {
   const ExpReduction e = expReductionOf(x);
   return expOfReduced(e.r, e.n);
@@ -80,7 +81,7 @@ inline VF expOf(VF x) {
 
 // e^(high + low), float, for low below half an ULP of high (the rounding error of the difference
 // that gave high): low joins the reduced argument, where its digits still count, for one more
-// rounding of at most 2^-26 (a quarter of an ULP of the result).
+// rounding of at most 2^-26 relative (a quarter to half an ULP of the result).
 inline VF expOfSum(VF high, VF low) {
   const ExpReduction e = expReductionOf(high);
   // Past the clamps low no longer counts, and beside a huge high it can be huge too.

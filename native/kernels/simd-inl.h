@@ -176,33 +176,22 @@ inline HalfVF toFloat(VD v) {
 #endif
 }
 
+#if KINDLING_VECTOR_BYTES
 // A float vector's low and high halves as doubles, and two halves rounded back into one vector.
 // Split and joined by shuffles in registers: a round trip through memory would stall store
-// forwarding.
+// forwarding. (Scalar code has one lane and no halves.)
 inline VD lowToDouble(VF v) {
-#if KINDLING_VECTOR_BYTES
   return toDouble(__builtin_shufflevector(v, v, KINDLING_LOW_LANES));
-#else
-  return v;
-#endif
 }
 
 inline VD highToDouble(VF v) {
-#if KINDLING_VECTOR_BYTES
   return toDouble(__builtin_shufflevector(v, v, KINDLING_HIGH_LANES));
-#else
-  return v;
-#endif
 }
 
-// In scalar code the one float is the low half and there is no high one.
-inline VF fromDoubles(VD low, [[maybe_unused]] VD high) {
-#if KINDLING_VECTOR_BYTES
+inline VF fromDoubles(VD low, VD high) {
   return __builtin_shufflevector(toFloat(low), toFloat(high), KINDLING_LOW_LANES, KINDLING_HIGH_LANES);
-#else
-  return toFloat(low);
-#endif
 }
+#endif
 
 // The lanes [first, first + kLanes<VD>) of a 32-bit integer vector (values below 2^31), as doubles.
 inline VD lanesToDouble(VU32 v, size_t first) {
