@@ -141,11 +141,11 @@ export interface Kernels {
     pass: 0 | 1 | 2,
     x: FloatArray,
     weight: FloatArray,
-    out: FloatArray,
+    out: FloatArray | null,
     outer: number,
     channels: number,
     inner: number,
-  ): Promise<void>;
+  ): Promise<FloatArray>;
   /**
    * prelu's backward on the layout of `prelu`: gradInput[i] = gradOutput[i] * prelu'(x[i]), and
    * gradWeight[c] = the sum over channel c's elements of x * gradOutput where x <= 0 (or NaN), in

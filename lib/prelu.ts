@@ -156,7 +156,8 @@ const BACKWARD_OPTIONS = [...MAP_OPTIONS, 'weightOut'];
 interface MapCall<T extends FloatArray> {
   readonly x: T;
   readonly weight: T;
-  readonly out: T;
+  /** null when not given (forward and derivative only). */
+  readonly out: T | null;
   readonly layout: PreluLayout;
 }
 
@@ -166,25 +167,29 @@ function mapOperation(kernels: Kernels, pass: 0 | 1, label: string): PreluOperat
     const given = checkOptions(options, `${label} options`, MAP_OPTIONS);
     const layout = preluLayout(input, weight, given, label);
     const slopes = weight as T;
-    const out = given.out === undefined ? allocateLike(input) : matchingArray(given.out, 'out', input, 'x');
+    // Without out, the synchronous form makes it and the Promise form lets the kernels make it.
+    if (given.out === undefined) return { x: input, weight: slopes, out: null, layout };
+    const out = matchingArray(given.out, 'out', input, 'x');
     sameOrDisjoint(out, 'out', input, 'x');
     sameOrDisjoint(out, 'out', slopes, 'weight');
     return { x: input, weight: slopes, out, layout };
   };
   const operation = <T extends FloatArray>(x: T, weight: T, options?: PreluOptions<T>): T => {
-    const { x: input, weight: slopes, out, layout } = prepare<T>(x, weight, options);
+    const { x: input, weight: slopes, out: given, layout } = prepare<T>(x, weight, options);
+    const out = given ?? allocateLike(input);
     kernels.prelu(pass, input, slopes, out, layout.outer, layout.channels, layout.inner);
     return out;
   };
   operation.async = <T extends FloatArray>(x: T, weight: T, options?: PreluOptions<T>): Promise<T> =>
     promised(() => {
       const { x: input, weight: slopes, out, layout } = prepare<T>(x, weight, options);
-      return kernels.preluAsync(pass, input, slopes, out, layout.outer, layout.channels, layout.inner).then(() => out);
+      return kernels.preluAsync(pass, input, slopes, out, layout.outer, layout.channels, layout.inner) as Promise<T>;
     });
   return operation;
 }
 
 interface BackwardCall<T extends FloatArray> extends MapCall<T> {
+  readonly out: T;
   readonly gradOutput: T;
   readonly gradWeight: T;
 }

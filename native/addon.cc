@@ -624,7 +624,7 @@ struct ParsedPreluMap {
 };
 
 // Arguments: (pass, x, weight, out, outer, channels, inner).
-ParsedPreluMap parsePreluMap(const Napi::CallbackInfo& info) {
+ParsedPreluMap parsePreluMap(const Napi::CallbackInfo& info, bool promise) {
   ParsedPreluMap parsed{};
   const double pass = numberArg(info, 0, "pass");
   if (pass != 0 && pass != 1 && pass != 2) {
@@ -632,7 +632,7 @@ ParsedPreluMap parsePreluMap(const Napi::CallbackInfo& info) {
   }
   parsed.x = floatArrayArg(info, 1, "x");
   parsed.weight = floatArrayArg(info, 2, "weight");
-  parsed.out = floatArrayArg(info, 3, "out");
+  parsed.out = outArg(info, 3, parsed.x, parsed.x.length, promise);
   requireSameShape(info.Env(), parsed.out, parsed.x, "out");
   PreluMapCall& call = parsed.call;
   call.plan = preluLayoutArg(info, 4, parsed.x, parsed.weight);
@@ -646,13 +646,13 @@ ParsedPreluMap parsePreluMap(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value prelu(const Napi::CallbackInfo& info) {
-  parsePreluMap(info).call.run();
+  parsePreluMap(info, false).call.run();
   return info.Env().Undefined();
 }
 
 Napi::Value preluAsync(const Napi::CallbackInfo& info) {
-  ParsedPreluMap parsed = parsePreluMap(info);
-  auto* worker = new KernelWorker(info.Env(), info[3], parsed.out);
+  ParsedPreluMap parsed = parsePreluMap(info, true);
+  auto* worker = new KernelWorker(info.Env(), Napi::Value(info.Env(), parsed.out.value), parsed.out);
   PreluMapCall call = parsed.call;
   call.x = worker->stage(parsed.x);
   call.weight = worker->stage(parsed.weight);

@@ -87,6 +87,16 @@ describe.each(backends)('$label: Promise calls given no out', ({ kernels }) => {
     expect(firstDifference(grad, expected)).toBe(-1);
   });
 
+  it('make prelu\'s result array too', async () => {
+    const x = uniformGrid(4 * 3 * 25_001, -5, 5, 'float64');
+    const weight = new Float64Array([0.1, -0.5, 2]);
+    const expected = new Float64Array(x.length);
+    kernels.prelu(0, x, weight, expected, 4, 3, 25_001);
+    const made = await kernels.preluAsync(0, x, weight, null, 4, 3, 25_001);
+    expect(made).toBeInstanceOf(Float64Array);
+    expect(firstDifference(made, expected)).toBe(-1);
+  });
+
   it('still reject an out of the wrong type or length, and synchronous calls refuse a null out', async () => {
     const x = uniformGrid(16, -5, 5, 'float32');
     // The raw Promise forms throw (native) or reject (fallback); the facade turns both into a rejection.
@@ -102,6 +112,7 @@ describe.each(backends)('$label: Promise calls given no out', ({ kernels }) => {
     expect(() => kernels.activation(tanh, 0, x, null as unknown as Float32Array, 0, 0)).toThrow(TypeError);
     const softmax = axisNames.indexOf('softmax');
     expect(() => kernels.axisActivation(softmax, x, null as unknown as Float32Array, 1, 16, 1, null)).toThrow(TypeError);
+    expect(() => kernels.prelu(0, x, new Float32Array([0.25]), null as unknown as Float32Array, 1, 1, 16)).toThrow(TypeError);
   });
 });
 

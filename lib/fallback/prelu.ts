@@ -5,7 +5,7 @@
  * one operation whose result a Float32Array store rounds, as float arithmetic does.
  */
 import type { FloatArray, Kernels } from '../../binding.js';
-import { lengthOf, typedArrayKind } from '../validate.js';
+import { allocateLike, lengthOf, typedArrayKind } from '../validate.js';
 import { snapshot } from './snapshot.js';
 
 type PreluKernels = Pick<Kernels, 'prelu' | 'preluAsync' | 'preluBackward' | 'preluBackwardAsync'>;
@@ -196,13 +196,16 @@ export const preluKernels: PreluKernels = {
     mapRange(call.op, call.x, call.weight, call.out, call.layout, 0, lengthOf(call.x));
   },
   async preluAsync(pass, x, weight, out, outer, channels, inner) {
-    const call = checkMap(pass, x, weight, out, outer, channels, inner);
+    // With out null the call makes its result like x (checked as x until then).
+    const call = checkMap(pass, x, weight, out === null ? x : out, outer, channels, inner);
+    if (out === null) call.out = allocateLike(call.x);
     const [input, slopes, n] = [snapshot(call.x), snapshot(call.weight), lengthOf(call.x)];
     for (let begin = 0; begin < n; begin += ASYNC_SLICE) {
       await yieldToEventLoop();
       checkIntact([[call.out, n]], 'out to keep its buffer and length');
       mapRange(call.op, input, slopes, call.out, call.layout, begin, Math.min(n, begin + ASYNC_SLICE));
     }
+    return call.out;
   },
   preluBackward(gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner) {
     const call = checkBackward(gradOutput, x, weight, gradInput, gradWeight, outer, channels, inner);
