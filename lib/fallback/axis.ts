@@ -406,7 +406,8 @@ function check(
   if (kernel.unitsAreElements && length % 2 !== 0) throw new RangeError('Expected an even length for glu');
   const outLength = kernel.unitsAreElements ? total / 2 : total;
   // A Promise call given no out makes its result array.
-  const out = given !== null ? given : (kind === 'Float32Array' ? new Float32Array(source === null ? outLength : total) : new Float64Array(source === null ? outLength : total));
+  const resultLength = source === null ? outLength : total;
+  const out = given !== null ? given : kind === 'Float32Array' ? new Float32Array(resultLength) : new Float64Array(resultLength);
   if (source !== null) {
     requireLength(gradOutput!, input, outLength, 'gradOutput');
     requireLength(out, input, total, 'out');
